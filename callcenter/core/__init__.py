@@ -1,0 +1,1 @@
+"""Pure decisions of the helpline: standard library only (a unit test enforces it)."""

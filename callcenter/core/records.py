@@ -1,0 +1,106 @@
+"""How a call's record follows from its events, whatever order they arrive in."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from . import callstatus
+from .events import Event, Kind
+
+
+class Outcome:
+    """What became of a call, as supervisors read it."""
+
+    IN_PROGRESS = "in_progress"
+    ANSWERED = "answered"
+    VOICEMAIL = "voicemail"
+    OVERFLOW = "overflow"
+    BLOCKED = "blocked"
+    ABANDONED = "abandoned"
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    """The merged state of one inbound call; every field merges commutatively."""
+
+    sid: str
+    received_at: float | None = None
+    line: str | None = None
+    language: str | None = None
+    status: str | None = None
+    staff_id: int | None = None
+    answered_at: float | None = None
+    ended_at: float | None = None
+    talk_seconds: int | None = None
+    voicemail: bool = False
+    overflowed: bool = False
+    blocked: bool = False
+
+    @property
+    def outcome(self) -> str:
+        """Answered beats voicemail beats overflow; a call that ended with none abandoned."""
+        if self.staff_id is not None:
+            return Outcome.ANSWERED
+        if self.voicemail:
+            return Outcome.VOICEMAIL
+        if self.overflowed:
+            return Outcome.OVERFLOW
+        if self.blocked:
+            return Outcome.BLOCKED
+        if self.ended_at is not None or callstatus.is_final(self.status or ""):
+            return Outcome.ABANDONED
+        return Outcome.IN_PROGRESS
+
+    @property
+    def wait_seconds(self) -> float | None:
+        """Seconds from the call arriving to a person answering it (or to hanging up)."""
+        until = self.answered_at if self.answered_at is not None else self.ended_at
+        if self.received_at is None or until is None:
+            return None
+        return max(0.0, until - self.received_at)
+
+
+def _min(a: float | None, b: float | None) -> float | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _max(a: float | None, b: float | None) -> float | None:
+    return b if a is None else a if b is None else max(a, b)
+
+
+def apply(record: CallRecord, event: Event) -> CallRecord:
+    """The record after ``event``; applying events in any order gives the same record."""
+    data = event.data
+    kind = event.kind
+    if kind is Kind.RECEIVED:
+        return replace(
+            record,
+            received_at=_min(record.received_at, event.at),
+            line=record.line or _text(data.get("line")),
+        )
+    if kind is Kind.LANGUAGE:
+        return replace(record, language=_text(data.get("language")) or record.language)
+    if kind is Kind.ACCEPTED and event.staff_id is not None:
+        # One winner per call (an atomic claim in Redis); min() only guards a duplicate.
+        staff = event.staff_id if record.staff_id is None else min(record.staff_id, event.staff_id)
+        return replace(record, staff_id=staff, answered_at=_min(record.answered_at, event.at))
+    if kind is Kind.CONNECTED:
+        talk = int(data.get("talk_seconds") or 0)
+        return replace(record, talk_seconds=max(record.talk_seconds or 0, talk))
+    if kind is Kind.ENDED:
+        status = _text(data.get("status")) or "completed"
+        return replace(
+            record, ended_at=_max(record.ended_at, event.at), status=callstatus.later(record.status, status)
+        )
+    if kind is Kind.LEG_STATUS and data.get("leg") == "caller":
+        return replace(record, status=callstatus.later(record.status, _text(data.get("status")) or ""))
+    if kind is Kind.VOICEMAIL:
+        return replace(record, voicemail=True)
+    if kind is Kind.OVERFLOW:
+        return replace(record, overflowed=True)
+    if kind is Kind.BLOCKED:
+        return replace(record, blocked=True)
+    return record
+
+
+def _text(value: object) -> str | None:
+    return None if value is None or value == "" else str(value)

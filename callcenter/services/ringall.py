@@ -1,0 +1,116 @@
+"""Ring-all: several staff phones ring at once and the first to press 1 wins.
+
+Twilio's own simultaneous ``<Dial>`` connects the first phone to *pick up* (a voicemail
+greeting included) and hangs up the rest, so no colleague could still press 1. Instead
+the caller waits in a queue of their own, each staff phone is called through the REST
+API (paced by the shared limiter), and the winner's leg dequeues the caller.
+"""
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlencode
+
+from twilio.base.exceptions import TwilioRestException
+
+from ..core import callstatus
+from ..core.events import Kind
+from ..store import keys
+from ..store.limiter import RateLimiter
+from . import calls
+from .decisions import Goodbye, NoOneFree, Ring, RingAllWait
+from .events import emit
+from .helpline import Helpline
+from .staff import end_staff_call, staff_missed
+
+log = logging.getLogger(__name__)
+
+
+def outbound_limiter(h: Helpline) -> RateLimiter:
+    """The one limiter every outbound call goes through (Twilio's CPS is per account)."""
+    return RateLimiter(h.redis, h.scripts, "outbound-calls", h.settings.outbound_calls_per_second)
+
+
+def voice_url(h: Helpline, path: str, **query: str | int) -> str:
+    """An absolute URL of this service for Twilio to request (REST-placed calls need one)."""
+    base = h.settings.public_base_url
+    if not base:
+        raise RuntimeError("PUBLIC_BASE_URL must be set for calls placed through the REST API")
+    return f"{base}{path}?{urlencode(query)}" if query else f"{base}{path}"
+
+
+def ring_staff(h: Helpline, call_sid: str, attempt: int) -> int:
+    """Place one outbound call to each staff member reserved for this ring-all attempt."""
+    flow = h.flows.get(call_sid)
+    if flow.get("ended") == "1" or int(flow.get("attempts") or 0) != attempt or h.board.winner(call_sid):
+        return 0
+    cards = h.board.cards([int(s) for s in flow.get("current", "").split(",") if s])
+    limiter = outbound_limiter(h)
+    placed = []
+    for staff_id, card in cards.items():
+        if h.board.holder(staff_id) != call_sid or h.board.winner(call_sid) or not limiter.acquire():
+            h.board.release(staff_id, call_sid)
+            continue
+        try:
+            leg = h.telephony.place_call(
+                to=card.contact, from_=flow.get("to") or "", timeout=int(flow.get("attempt_timeout") or 20),
+                url=voice_url(h, "/voice/screen", staff=staff_id, call=call_sid),
+                status_callback=voice_url(h, "/voice/status", staff=staff_id, call=call_sid))
+        except TwilioRestException as exc:
+            log.warning("ring-all leg not placed call=%s staff=%s status=%s", call_sid, staff_id, exc.status)
+            h.board.release(staff_id, call_sid)
+            continue
+        placed.append(f"{staff_id}={leg}")
+        h.flows.update(call_sid, **{f"legs:{attempt}": ",".join(placed)})
+    return len(placed)
+
+
+def stop_ringing(h: Helpline, call_sid: str, attempt: int) -> int:
+    """Hang up the ring-all legs still ringing or screening (someone won, or the round ended)."""
+    flow = h.flows.get(call_sid)
+    winner = h.board.winner(call_sid)
+    stopped = 0
+    for item in filter(None, flow.get(f"legs:{attempt}", "").split(",")):
+        staff, _, leg = item.partition("=")
+        status = h.flows.status(leg)
+        if int(staff) == winner or (status and callstatus.is_final(status)):
+            continue
+        try:
+            h.telephony.end(leg, ringing=status in (None, "queued", "initiated", "ringing"))
+            stopped += 1
+        except TwilioRestException as exc:  # it ended meanwhile: nothing to stop
+            log.info("ring-all leg already over call=%s status=%s", call_sid, exc.status)
+    return stopped
+
+
+def wait(h: Helpline, call_sid: str, queue_seconds: int) -> RingAllWait:
+    """The caller waits while phones ring; leave when the round is over and nobody won."""
+    flow = h.flows.get(call_sid)
+    language = flow.get("language") or h.callflow.default_language.code
+    loops = int(h.redis.hincrby(keys.call(call_sid), "wait_loops", 1))
+    if h.board.winner(call_sid) is not None:
+        return RingAllWait(language=language, leave=False, announce=False)
+    current = [int(s) for s in flow.get("current", "").split(",") if s]
+    nobody_left = all(h.board.holder(s) != call_sid for s in current)
+    limit = int(flow.get("attempt_timeout") or 20) + h.callflow.routing.screen_seconds + 5
+    return RingAllWait(language=language, leave=nobody_left or queue_seconds > limit, announce=loops == 1)
+
+
+def queue_result(h: Helpline, call_sid: str, result: str, queue_seconds: int) -> Ring | NoOneFree | Goodbye:
+    """The caller left the ring-all queue: the conversation is over, or this round is."""
+    flow = h.flows.get(call_sid)
+    language = flow.get("language") or h.callflow.default_language.code
+    winner = h.board.winner(call_sid)
+    if winner is not None:
+        emit(h, Kind.CONNECTED, f"{call_sid}:connected", call_sid=call_sid, staff_id=winner)
+        end_staff_call(h, call_sid, winner)
+        return Goodbye(language=language)
+    if result == "hangup" or flow.get("ended") == "1":
+        return Goodbye(language=language, say=False)
+    for staff_id in (int(s) for s in flow.get("current", "").split(",") if s):
+        if h.board.holder(staff_id) == call_sid:  # still ringing when the round ran out
+            staff_missed(h, call_sid, staff_id, reason="no-answer")
+        h.board.release(staff_id, call_sid)
+    calls.request_stop_ringing(h, call_sid, flow)
+    h.flows.update(call_sid, wait_loops=0)
+    return calls.route_call(h, call_sid)
+

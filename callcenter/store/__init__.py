@@ -1,0 +1,1 @@
+"""Where state lives: Redis for live state, the database for the record."""

@@ -1,0 +1,139 @@
+"""The system of record: SQLAlchemy 2 models (migrations under ``store/migrations``)."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, MetaData,
+                        String, Text, func)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Integer on SQLite keeps AUTOINCREMENT row ids working; BIGINT elsewhere.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    """Declarative base with stable constraint names (so migrations can refer to them)."""
+
+    metadata = MetaData(naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    })
+
+
+class Staff(Base):
+    """An admissions staff member (or supervisor, or admin)."""
+
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    # E.164 phone number, or "client:<identity>" for a Twilio Client (browser) phone.
+    contact: Mapped[str] = mapped_column(String(140))
+    languages: Mapped[str] = mapped_column(String(100), default="en")
+    lines: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(20), default="staff")
+    priority: Mapped[int] = mapped_column(Integer, default=100)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
+                                                 onupdate=func.now())
+
+
+class Call(Base):
+    """One inbound call, merged from its events (see ``core.records``)."""
+
+    __tablename__ = "calls"
+
+    sid: Mapped[str] = mapped_column(String(40), primary_key=True)
+    direction: Mapped[str] = mapped_column(String(20), default="inbound")
+    line: Mapped[str | None] = mapped_column(String(40))
+    language: Mapped[str | None] = mapped_column(String(10))
+    caller_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    caller_enc: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str | None] = mapped_column(String(20))
+    outcome: Mapped[str] = mapped_column(String(20), default="in_progress", index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    received_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    wait_seconds: Mapped[float | None] = mapped_column(Float)
+    talk_seconds: Mapped[int | None] = mapped_column(Integer)
+    voicemail: Mapped[bool] = mapped_column(Boolean, default=False)
+    overflowed: Mapped[bool] = mapped_column(Boolean, default=False)
+    blocked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CallLeg(Base):
+    """A staff phone rung for a call (a ``<Dial>`` leg or a REST-placed ring-all leg)."""
+
+    __tablename__ = "call_legs"
+
+    sid: Mapped[str] = mapped_column(String(40), primary_key=True)
+    call_sid: Mapped[str] = mapped_column(String(40), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    status: Mapped[str | None] = mapped_column(String(20))
+    first_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CallEvent(Base):
+    """The append-only call-event log: who, what, when, which call (Asterisk's queue_log)."""
+
+    __tablename__ = "call_events"
+    __table_args__ = (Index("ix_call_events_call_sid_at", "call_sid", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    # The producer's idempotency key: a replayed webhook or re-read stream entry is stored once.
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    call_sid: Mapped[str | None] = mapped_column(String(40))
+    staff_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    event: Mapped[str] = mapped_column(String(40), index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class BlockedNumber(Base):
+    """A caller number that gets the polite refusal (stored like every caller number)."""
+
+    __tablename__ = "blocked_numbers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    number_enc: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class CallbackRequest(Base):
+    """A request to be called back (filled in by the callback feature)."""
+
+    __tablename__ = "callback_requests"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(20))  # phone | web | voicemail
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    number_hash: Mapped[str] = mapped_column(String(64), index=True)
+    number_enc: Mapped[str] = mapped_column(Text)
+    call_sid: Mapped[str | None] = mapped_column(String(40), index=True)
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
+                                                 onupdate=func.now())
+
+
+class AuditEntry(Base):
+    """Who viewed, unmasked, exported or changed what, when and from where."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), index=True)
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    target_type: Mapped[str] = mapped_column(String(40))
+    target_id: Mapped[str] = mapped_column(String(80))
+    address: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

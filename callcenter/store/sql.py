@@ -1,0 +1,31 @@
+"""Small SQL helpers that work the same on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+
+def insert_ignore(session: Session, model: Any, values: dict[str, Any], conflict: list[str]) -> bool:
+    """INSERT a row unless one with the same ``conflict`` columns exists; True if inserted."""
+    dialect = session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    statement = module.insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict)
+    result = session.execute(statement)
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+def utc(epoch: float | None) -> datetime | None:
+    """An aware UTC datetime from epoch seconds."""
+    return None if epoch is None else datetime.fromtimestamp(epoch, tz=timezone.utc)
+
+
+def epoch(moment: datetime | None) -> float | None:
+    """Epoch seconds of a datetime; naive ones (SQLite gives those back) are UTC."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.timestamp()

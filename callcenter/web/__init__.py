@@ -1,0 +1,1 @@
+"""The web layer: blueprints for Twilio's webhooks (and, later, staff and supervisor pages)."""

@@ -1,0 +1,43 @@
+"""The Flask application factory: ``create_app(settings)``; nothing is built at import."""
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, jsonify
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .. import logs
+from ..services.helpline import Helpline
+from ..settings import Settings
+
+
+def create_app(settings: Settings | None = None, *, helpline: Helpline | None = None) -> Flask:
+    """Build the web application from settings (read from the environment when not given)."""
+    settings = settings or Settings.from_env()
+    logs.configure(settings.log_level)
+    app = Flask("callcenter", root_path=__file__.rsplit("/web/", 1)[0])
+    app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=64 * 1024)
+    if settings.trusted_proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies,  # type: ignore[method-assign]
+                                x_proto=settings.trusted_proxies, x_host=settings.trusted_proxies,
+                                x_port=settings.trusted_proxies, x_prefix=settings.trusted_proxies)
+    app.extensions["callcenter"] = helpline or Helpline.from_settings(settings)
+
+    from . import voice
+    app.register_blueprint(voice.bp)
+    app.add_url_rule("/healthz", "healthz", healthz)
+
+    from .. import cli
+    cli.register(app)
+    return app
+
+
+def healthz() -> Response:
+    """Liveness and readiness: Redis answers, the event backlog is small."""
+    h: Helpline = current_app.extensions["callcenter"]
+    try:
+        backlog = h.events.backlog()
+        ok = bool(h.redis.ping())
+    except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
+        response = jsonify(status="unavailable", redis=type(exc).__name__)
+        response.status_code = 503
+        return response
+    return jsonify(status="ok" if ok else "unavailable", events_waiting=backlog)

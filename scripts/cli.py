@@ -1,0 +1,14 @@
+"""`flask --app callcenter ...` against the stack `make run` started (its keys and Redis)."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scripts.localenv import local_environment  # noqa: E402
+
+if __name__ == "__main__":
+    env = local_environment()
+    os.execve(sys.executable, [sys.executable, "-m", "flask", "--app", "callcenter", *sys.argv[1:]], env)

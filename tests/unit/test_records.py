@@ -1,0 +1,64 @@
+"""A call's record follows from its events whatever order, and however often, they arrive."""
+from __future__ import annotations
+
+from functools import reduce
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from callcenter.core import callstatus
+from callcenter.core.events import Event, Kind
+from callcenter.core.records import CallRecord, Outcome, apply
+
+SID = "CA" + "1" * 32
+EVENTS = [
+    Event(f"{SID}:received", Kind.RECEIVED, 100.0, SID, data={"line": "admissions"}),
+    Event(f"{SID}:language", Kind.LANGUAGE, 104.0, SID, data={"language": "es"}),
+    Event(f"{SID}:accepted", Kind.ACCEPTED, 121.0, SID, staff_id=7),
+    Event(f"{SID}:connected", Kind.CONNECTED, 400.0, SID, staff_id=7, data={"talk_seconds": 279}),
+    Event(f"{SID}:status:in-progress", Kind.LEG_STATUS, 101.0, SID, data={"leg": "caller", "status": "in-progress"}),
+    Event(f"{SID}:status:completed", Kind.LEG_STATUS, 400.0, SID, data={"leg": "caller", "status": "completed"}),
+    Event(f"{SID}:ended", Kind.ENDED, 400.0, SID, data={"status": "completed"}),
+]
+
+
+def fold(events: list[Event]) -> CallRecord:
+    return reduce(apply, events, CallRecord(sid=SID))
+
+
+def test_in_order_the_record_is_an_answered_call_with_its_wait() -> None:
+    record = fold(EVENTS)
+    assert record.outcome == Outcome.ANSWERED
+    assert record.staff_id == 7 and record.language == "es" and record.status == "completed"
+    assert record.wait_seconds == 21.0 and record.talk_seconds == 279
+
+
+@settings(max_examples=200)
+@given(st.permutations(EVENTS), st.lists(st.sampled_from(EVENTS), max_size=6))
+def test_shuffled_and_duplicated_events_give_the_same_record(order, duplicates) -> None:  # type: ignore[no-untyped-def]
+    assert fold(list(order) + duplicates) == fold(EVENTS)
+
+
+def test_a_call_that_ends_unanswered_without_voicemail_is_abandoned() -> None:
+    record = fold([EVENTS[0], EVENTS[6]])
+    assert record.outcome == Outcome.ABANDONED and record.wait_seconds == 300.0
+
+
+def test_voicemail_beats_abandoned_and_answered_beats_voicemail() -> None:
+    voicemail = Event(f"{SID}:voicemail:RE1", Kind.VOICEMAIL, 200.0, SID)
+    assert fold([EVENTS[0], voicemail, EVENTS[6]]).outcome == Outcome.VOICEMAIL
+    assert fold([EVENTS[0], voicemail, EVENTS[2]]).outcome == Outcome.ANSWERED
+
+
+@given(st.lists(st.sampled_from(sorted(callstatus.KNOWN)), min_size=1, max_size=8))
+def test_a_status_never_goes_backwards_and_the_result_is_order_independent(statuses) -> None:  # type: ignore[no-untyped-def]
+    forward = reduce(callstatus.later, statuses, None)
+    backward = reduce(callstatus.later, reversed(statuses), None)
+    assert forward == backward == max(statuses, key=callstatus.rank)
+
+
+def test_a_miss_is_an_unaccepted_leg_that_was_not_canceled() -> None:
+    assert callstatus.missed_by("no-answer", accepted=False)
+    assert callstatus.missed_by("completed", accepted=False)  # voicemail picked up, or no key
+    assert not callstatus.missed_by("canceled", accepted=False)  # caller gone / colleague won
+    assert not callstatus.missed_by("completed", accepted=True)

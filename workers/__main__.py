@@ -1,0 +1,96 @@
+"""The worker process: ``python -m workers``.
+
+One process runs the RQ worker (in-process, no fork per job), the RQ scheduler's
+"move due jobs" step, the event recorder and the periodic sweep. Run as many such
+processes, on as many hosts, as the load needs: every part coordinates through Redis.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import threading
+
+from redis import Redis
+from rq import SimpleWorker
+from rq.scheduler import RQScheduler
+
+from callcenter import logs
+from callcenter.jobs import QUEUE
+from callcenter.services import blocklist as blocklist_service
+from callcenter.services import staffadmin
+from callcenter.services.helpline import Helpline, make_redis
+from callcenter.settings import Settings, SettingsError
+from callcenter.store import keys
+
+from . import context
+from .recorder import Recorder
+
+log = logging.getLogger("workers")
+SWEEP_SECONDS = 30
+
+
+def tick(h: Helpline, rq_redis: Redis, stop: threading.Event) -> None:
+    """Every second: move due scheduled jobs; every SWEEP_SECONDS: enqueue one sweep for all workers."""
+    scheduler = RQScheduler([QUEUE], connection=rq_redis)
+    while not stop.wait(1.0):
+        try:
+            if scheduler.acquire_locks():
+                scheduler.enqueue_scheduled_jobs()
+            if h.redis.set(keys.tick("sweep"), "1", nx=True, ex=SWEEP_SECONDS):
+                h.jobs.enqueue("workers.jobs.sweep", job_id="sweep")
+        except Exception as exc:  # noqa: BLE001 - keep ticking through outages
+            log.warning("tick failed: %s", type(exc).__name__)
+    scheduler.release_locks()
+
+
+def prepare(h: Helpline, stop: threading.Event) -> None:
+    """Publish staff and the blocklist to Redis, waiting for the database if it is not up yet."""
+    delay = 1.0
+    while not stop.is_set():
+        try:
+            staff = staffadmin.publish_all(h)
+            blocked = blocklist_service.publish(h)
+            log.info("published %s active staff and %s blocked numbers", staff, blocked)
+            return
+        except Exception as exc:  # noqa: BLE001
+            log.warning("waiting for the database/Redis (%s); retrying in %.0fs", type(exc).__name__, delay)
+            stop.wait(delay)
+            delay = min(delay * 2, 30)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m workers", description=__doc__)
+    parser.add_argument("--burst", action="store_true", help="Run queued jobs, then exit.")
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"callcenter worker: configuration error: {exc}", file=sys.stderr)
+        return 2
+    logs.configure(settings.log_level)
+    if not settings.public_base_url:
+        log.warning("PUBLIC_BASE_URL is not set: calls placed through the REST API (ring-all, callbacks) "
+                    "cannot give Twilio a URL and will fail")
+    h = Helpline.from_settings(settings)
+    context.install(h)
+    stop = threading.Event()
+    prepare(h, stop)
+    rq_redis = make_redis(settings, decode=False)
+    threads = [threading.Thread(target=Recorder(h).run, args=(stop,), name="recorder", daemon=True),
+               threading.Thread(target=tick, args=(h, rq_redis, stop), name="tick", daemon=True)]
+    for thread in threads:
+        thread.start()
+    worker = SimpleWorker([QUEUE], connection=rq_redis)
+    logs.protect_all_handlers()
+    try:
+        worker.work(burst=args.burst, logging_level=settings.log_level, with_scheduler=False)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=5)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
