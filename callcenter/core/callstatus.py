@@ -6,7 +6,6 @@ _RANK = {
     "initiated": 1,
     "ringing": 2,
     "in-progress": 3,
-    "answered": 3,
     # Final states. Only one happens to a real call; when duplicates disagree the
     # precedence below makes every delivery order end in the same state.
     "canceled": 4,

@@ -169,8 +169,10 @@ def _settle_ring_time(h: Helpline, call_sid: str, flow: dict[str, str]) -> None:
         h.flows.update(call_sid, ring_used=max(0, round(used)))
 
 
-def offer_to_staff(h: Helpline, call_sid: str, staff_id: int) -> Screen:
+def offer_to_staff(h: Helpline, call_sid: str, staff_id: int, leg_sid: str | None = None) -> Screen:
     """A staff member picked up: tell them it is a helpline call, unless it is gone already."""
+    if leg_sid:
+        h.flows.advance_status(leg_sid, "in-progress")  # Twilio asks for screening only once answered
     flow = h.flows.get(call_sid)
     if flow.get("ended") == "1" or h.board.holder(staff_id) != call_sid:
         return Screen(language_name=None, result="gone")

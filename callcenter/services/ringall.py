@@ -74,12 +74,20 @@ def stop_ringing(h: Helpline, call_sid: str, attempt: int) -> int:
         status = h.flows.status(leg)
         if int(staff) == winner or (status and callstatus.is_final(status)):
             continue
-        try:
-            h.telephony.end(leg, ringing=status in (None, "queued", "initiated", "ringing"))
+        if _hang_up(h, leg, ringing=status in (None, "queued", "initiated", "ringing")):
             stopped += 1
-        except TwilioRestException as exc:  # it ended meanwhile: nothing to stop
-            log.info("ring-all leg already over call=%s status=%s", call_sid, exc.status)
     return stopped
+
+
+def _hang_up(h: Helpline, leg: str, ringing: bool) -> bool:
+    """Cancel a ringing leg or complete an answered one; our view of its state may lag Twilio's."""
+    for ringing_now in ((True, False) if ringing else (False,)):
+        try:
+            h.telephony.end(leg, ringing=ringing_now)
+            return True
+        except TwilioRestException as exc:  # answered meanwhile (try completing it), or over already
+            log.info("ring-all leg not %s: status %s", "canceled" if ringing_now else "completed", exc.status)
+    return False
 
 
 def wait(h: Helpline, call_sid: str, queue_seconds: int) -> RingAllWait:

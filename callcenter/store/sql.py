@@ -12,9 +12,11 @@ def insert_ignore(session: Session, model: Any, values: dict[str, Any], conflict
     """INSERT a row unless one with the same ``conflict`` columns exists; True if inserted."""
     dialect = session.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite
-    statement = module.insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict)
-    result = session.execute(statement)
-    return bool(getattr(result, "rowcount", 0) == 1)
+    # RETURNING tells "inserted" from "skipped" on every driver (rowcount is -1 on some).
+    key = model.__table__.c[conflict[0]]
+    statement = (module.insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict)
+                 .returning(key))
+    return session.execute(statement).first() is not None
 
 
 def utc(epoch: float | None) -> datetime | None:

@@ -49,10 +49,20 @@ def check_signature() -> None:
 def answer_anyway(error: Exception) -> Response | HTTPException:
     if isinstance(error, HTTPException):
         return error
-    log.error("webhook %s failed (%s); caller sent to the fallback", request.path, type(error).__name__,
+    log.error("webhook %s failed (%s); answered with the fallback", request.path, type(error).__name__,
               exc_info=error)
-    if request.path in (url("/status"), url("/recording")):
+    return failure_answer(request.path)
+
+
+def failure_answer(path: str) -> Response:
+    """What each kind of request gets when the service cannot do its work."""
+    cf = current_app.extensions["callcenter"].settings.callflow
+    if path in (url("/status"), url("/recording")):
         return xml(twiml.empty())
+    if path.startswith(url("/screen")):  # a staff leg: the caller's own Dial moves on
+        return xml(twiml.screen_answer(cf, result="gone", queue=None))
+    if path == url("/ring-all/wait"):  # only a few verbs are allowed while queued: leave the queue
+        return xml(twiml.ring_all_wait(cf, cf.default_language, leave=True, announce=False))
     return fallback_response()
 
 
@@ -193,7 +203,7 @@ def leg_target() -> tuple[str, int]:
 def screen() -> Response:
     h = helpline()
     parent, staff = leg_target()
-    offer = calls.offer_to_staff(h, parent, staff)
+    offer = calls.offer_to_staff(h, parent, staff, forms.sid(request.form.get("CallSid")))
     action = url("/screen/answer", staff=staff, call=parent)
     return xml(twiml.screen(h.callflow, language_name=offer.language_name, action=action,
                             seconds=h.callflow.routing.screen_seconds))

@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import twiml
 from .helpers import CALLER, Webhooks, call_params, sid, staff_leg_params
 
 _numbers = itertools.count(1)
@@ -66,6 +67,15 @@ class InboundCall:
     def post(self, url: str, **extra: str) -> ET.Element:
         self.last = self.hooks.twiml(url, self.params(**extra))
         return self.last
+
+    def wait(self, url: str, **extra: str) -> ET.Element:
+        """One loop of an ``<Enqueue>`` wait URL: only the verbs Twilio allows there."""
+        response = self.hooks.post(url, self.params(**extra))
+        assert response.status_code == 200
+        root = twiml.parse(response.get_data())
+        allowed = {"Play", "Say", "Pause", "Hangup", "Redirect", "Leave", "Gather"}
+        assert {child.tag for child in root} <= allowed, f"verbs not allowed in a wait URL: {root}"
+        return root
 
     def dial_in(self) -> ET.Element:
         return self.post("/voice/incoming", CallStatus="ringing")

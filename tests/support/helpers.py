@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from flask.testing import FlaskClient
 from redis import Redis
-from rq import SimpleWorker
+from rq import Queue, SimpleWorker
 from rq.scheduler import RQScheduler
 from twilio.request_validator import RequestValidator
 from werkzeug.test import TestResponse
@@ -79,16 +79,30 @@ class CheckedJobs:
         self.inner.schedule(func, *args, delay_seconds=delay_seconds, job_id=job_id)
 
 
+class CountingWorker(SimpleWorker):
+    """RQ's in-process worker, counting the jobs it ran."""
+
+    executed = 0
+
+    def execute_job(self, job: Any, queue: Any) -> Any:
+        self.executed += 1
+        return super().execute_job(job, queue)
+
+
 def run_jobs(helpline: Any, rq_redis: Redis) -> int:
-    """Move due scheduled jobs to the queue, then run every queued job in this process."""
+    """Move due scheduled jobs to the queue, run every queued job in this process; none may fail."""
     context.install(helpline)
     scheduler = RQScheduler([QUEUE], connection=rq_redis)
     if scheduler.acquire_locks():
         scheduler.enqueue_scheduled_jobs()
         scheduler.release_locks()
-    worker = SimpleWorker([QUEUE], connection=rq_redis)
+    queue = Queue(QUEUE, connection=rq_redis)
+    failed_before = queue.failed_job_registry.count
+    worker = CountingWorker([queue], connection=rq_redis)
     worker.work(burst=True, logging_level="WARNING")
-    return int(worker.successful_job_count)
+    failed = queue.failed_job_registry.get_job_ids()
+    assert queue.failed_job_registry.count == failed_before, f"jobs failed: {failed}"
+    return worker.executed
 
 
 class Webhooks:

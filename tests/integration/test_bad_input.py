@@ -1,0 +1,147 @@
+"""Bad input gets valid, caller-safe TwiML and never a 500; replays change nothing."""
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from callcenter.web.app import create_app
+
+from ..conftest import build_helpline
+from ..support import twiml
+from ..support.calls import InboundCall, new_call_sid
+from ..support.helpers import OVERFLOW_NUMBER, Webhooks, call_params
+from ..support.redis_server import free_port
+from .conftest import Team, events
+
+
+def assert_fallback(root) -> None:  # type: ignore[no-untyped-def]
+    assert "9 1 1" in twiml.spoken(root)[0]
+    assert root.find("Dial").text == OVERFLOW_NUMBER
+
+
+def test_a_request_without_a_call_sid_gets_the_safety_line_and_the_overflow(webhooks: Webhooks) -> None:
+    params = call_params("x")
+    del params["CallSid"]
+    for path in ("/voice/incoming", "/voice/route?s=1", "/voice/dial-result?s=1", "/voice/language?s=1"):
+        assert_fallback(webhooks.twiml(path, params))
+    assert_fallback(webhooks.twiml("/voice/incoming", call_params("CA-not-a-sid")))
+
+
+def test_garbage_digits_at_the_language_menu_ask_once_more_then_use_the_default(webhooks, helpline, team) -> None:
+    team.add(1)
+    call = InboundCall(webhooks)
+    call.dial_in()
+    again = call.choose("9*#abc")
+    assert "not one of the choices" in twiml.spoken(again)[0] and again.find("Gather") is not None
+    routed = call.choose("77")
+    assert routed.find("Dial") is not None
+    assert helpline.flows.get(call.sid)["language"] == "en"
+
+
+def test_pressing_nothing_at_the_menu_routes_in_the_default_language(webhooks, team) -> None:
+    team.add(1)
+    call = InboundCall(webhooks)
+    call.dial_in()
+    assert call.choose("").find("Dial") is not None
+
+
+def test_a_status_callback_for_an_unknown_call_is_acknowledged_and_changes_no_staff(webhooks, helpline, team) -> None:
+    staff = team.add(1)
+    unknown = call_params(new_call_sid(), CallStatus="completed", CallDuration="5")
+    response = webhooks.post("/voice/status", unknown)
+    assert response.status_code == 200 and twiml.verbs(twiml.parse(response.get_data())) == []
+    leg = webhooks.post(f"/voice/status?staff={staff}&call={new_call_sid()}",
+                        call_params(new_call_sid(), CallStatus="no-answer"))
+    assert leg.status_code == 200
+    [live] = helpline.board.live([staff])
+    assert live.presence == "available" and live.busy_with is None
+
+
+def test_unknown_statuses_and_junk_fields_are_ignored(webhooks) -> None:
+    params = call_params(new_call_sid(), CallStatus="exploded", Timestamp="yesterday", CallDuration="-4",
+                         SequenceNumber="x")
+    assert webhooks.post("/voice/status", params).status_code == 200
+
+
+def test_a_screening_request_for_a_call_that_is_not_waiting_is_told_so(webhooks) -> None:
+    root = webhooks.twiml(f"/voice/screen?staff=3&call={new_call_sid()}", call_params(new_call_sid()))
+    assert "no longer on the line" in twiml.spoken(root)[0] and twiml.verbs(root)[-1] == "Hangup"
+    bad = webhooks.twiml("/voice/screen?staff=abc&call=nope", call_params(new_call_sid()))
+    assert twiml.verbs(bad)[-1] == "Hangup"
+
+
+def test_a_webhook_replayed_three_times_gets_the_same_answer_and_is_counted_once(webhooks, helpline, team) -> None:
+    first, second = team.add(1), team.add(2)
+    call = InboundCall(webhooks)
+    params = call.params()
+    answers = {webhooks.post("/voice/incoming", params).get_data() for _ in range(3)}
+    assert len(answers) == 1
+    call.last = twiml.parse(answers.pop())
+    call.choose("1")
+    dial_action = call.last.find("Dial").get("action")
+    replies = [webhooks.post(dial_action, call.params(DialCallStatus="no-answer")).get_data() for _ in range(3)]
+    assert len(set(replies)) == 1
+    log = events(helpline, call.sid)
+    assert [kind for kind, _ in log].count("call.received") == 1
+    assert [kind for kind, _ in log].count("call.missed") == 1
+    assert [kind for kind, _ in log].count("call.offered") == 2  # first, then second: not a third
+    [a, b] = helpline.board.live([first, second])
+    assert a.misses == 1 and a.busy_with is None and b.busy_with == call.sid
+
+
+def test_a_replayed_acceptance_keeps_one_winner(webhooks, helpline, team) -> None:
+    staff = team.add(1)
+    call = InboundCall(webhooks)
+    call.to_routing()
+    [leg] = call.legs()
+    leg.pick_up()
+    action = leg.last.find("Gather").get("action")
+    from ..support.helpers import staff_leg_params
+
+    for _ in range(3):
+        root = webhooks.twiml(action, staff_leg_params(leg.sid, call.sid, leg.contact, Digits="1"))
+        assert twiml.spoken(root) == ["Connecting you now."]
+    assert [kind for kind, _ in events(helpline, call.sid)].count("call.accepted") == 1
+    assert helpline.board.winner(call.sid) == staff
+
+
+@pytest.fixture
+def redis_down(settings, fake_twilio):  # type: ignore[no-untyped-def]
+    """The app pointed at a Redis that is not there."""
+    broken = dataclasses.replace(settings, redis_url=f"redis://127.0.0.1:{free_port()}/0", redis_timeout=0.2)
+    return Webhooks(create_app(broken, helpline=build_helpline(broken, fake_twilio)).test_client(), broken)
+
+
+@pytest.mark.parametrize("path", ["/voice/incoming", "/voice/language?s=1", "/voice/route?s=2",
+                                  "/voice/dial-result?s=3", "/voice/voicemail?s=4", "/voice/overflow-result?s=5",
+                                  "/voice/ring-all/result?s=6", "/voice/fallback"])
+def test_with_redis_down_the_caller_still_hears_the_safety_line_and_reaches_the_overflow(redis_down, path) -> None:
+    assert_fallback(redis_down.twiml(path, call_params(new_call_sid(), Digits="1")))
+
+
+def test_with_redis_down_staff_legs_and_callbacks_get_valid_answers(redis_down) -> None:
+    screen = redis_down.twiml(f"/voice/screen?staff=1&call={new_call_sid()}", call_params(new_call_sid()))
+    assert twiml.verbs(screen)[-1] == "Hangup"
+    wait = redis_down.post("/voice/ring-all/wait?s=1", call_params(new_call_sid(), QueueTime="3"))
+    assert twiml.verbs(twiml.parse(wait.get_data())) == ["Leave"]
+    for path in ("/voice/status", "/voice/recording"):
+        response = redis_down.post(path, call_params(new_call_sid(), CallStatus="completed"))
+        assert response.status_code == 200
+        twiml.parse(response.get_data())
+
+
+def test_health_reports_redis_down(redis_down) -> None:
+    response = redis_down.client.get("/healthz")
+    assert response.status_code == 503 and response.json["status"] == "unavailable"
+
+
+def test_the_fallback_after_the_overflow_takes_a_message_then_says_goodbye(webhooks) -> None:
+    params = call_params(new_call_sid(), DialCallStatus="no-answer")
+    root = webhooks.twiml("/voice/fallback/after", params)
+    record = root.find("Record")
+    assert record is not None
+    done = webhooks.twiml(record.get("action"), call_params(new_call_sid(), RecordingDuration="10"))
+    assert "received your message" in twiml.spoken(done)[0]
+    answered = webhooks.twiml("/voice/fallback/after", call_params(new_call_sid(), DialCallStatus="completed"))
+    assert twiml.verbs(answered) == ["Hangup"]
