@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from flask import Flask
 
 
-def create_app(*args: Any, **kwargs: Any) -> "Flask":
+def create_app(*args: Any, **kwargs: Any) -> Flask:
     """Build the web application (see ``callcenter.web.app.create_app``)."""
     from .web.app import create_app as build
 

@@ -160,7 +160,7 @@ class Settings:
         return tuple(t for t in (self.twilio_auth_token, self.twilio_auth_token_secondary) if t)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read and validate the settings; raise SettingsError naming the first bad one."""
         env = os.environ if environ is None else environ
         get = lambda name: (env.get(name) or "").strip() or None  # noqa: E731
@@ -319,7 +319,7 @@ def parse_callflow(raw: Mapping[str, Any], where: str = "callflow") -> CallFlow:
                           ("voicemail", "overflow"))
     overflow = raw.get("overflow_number")
     overflow_number = e164(f"{where}: overflow_number", overflow) if overflow else None
-    if no_one_free == "overflow" and not (overflow_number or all(l.overflow_number for l in lines)):
+    if no_one_free == "overflow" and not (overflow_number or all(line.overflow_number for line in lines)):
         raise SettingsError(f"{where}: overflow_number", "is required when no_one_free is 'overflow'")
     voicemail = raw.get("voicemail") or {}
     _mapping(voicemail, f"{where}: voicemail", {"max_seconds", "silence_seconds"})

@@ -168,14 +168,19 @@ def main() -> int:
         print("\nstopping ...", file=sys.stderr)
         return 0
     finally:
-        for _, process in reversed(started):
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for name, process in reversed(started):
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop([p for name, p in started if name != "redis"])  # the app first, so it can finish its work
+        stop([p for name, p in started if name == "redis"])  # then Redis, which writes its append-only file
+
+
+def stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def print_summary(env: dict[str, str], var: Path, base: str, local_twilio: bool) -> None:
@@ -191,7 +196,7 @@ helpline is running (Ctrl-C stops everything this started)
   worker     python -m workers (jobs, scheduler, event recorder)
   twilio     {twilio}
 try a signed call:   .venv/bin/python scripts/signed_post.py /voice/incoming
-add staff:           .venv/bin/python scripts/cli.py staff add --name "Ana" --phone +12025550111
+add staff:           .venv/bin/python scripts/cli.py staff add --name "Ana" --phone <E.164 number>
 """, flush=True)
 
 

@@ -2,8 +2,8 @@
 reloads its state and does nothing when the work is already done."""
 from __future__ import annotations
 
-from callcenter.services import reaper, ringall, staff, staffadmin
 from callcenter.services import blocklist as blocklist_service
+from callcenter.services import reaper, ringall, staff, staffadmin
 
 from . import context
 from .recorder import Recorder

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 Scalar = str | int | float | bool | None
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """The events the call log records."""
 
     RECEIVED = "call.received"

@@ -23,7 +23,7 @@ class HuntProgress:
     attempts: int = 0
     ring_seconds_used: int = 0
 
-    def after(self, rang_seconds: int) -> "HuntProgress":
+    def after(self, rang_seconds: int) -> HuntProgress:
         """The progress once one more attempt has rung for ``rang_seconds``."""
         return HuntProgress(self.attempts + 1, self.ring_seconds_used + max(0, rang_seconds))
 

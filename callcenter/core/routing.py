@@ -4,10 +4,10 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Strategy(str, Enum):
+class Strategy(StrEnum):
     """How the next staff member is chosen among the free ones."""
 
     LONGEST_IDLE = "longest_idle"

@@ -31,7 +31,8 @@ def unblock(h: Helpline, raw_number: str) -> bool:
         raise ValueError("number: not a phone number")
     lookup = h.identifiers.lookup(number)
     with h.database.session() as session:
-        removed = session.execute(delete(BlockedNumber).where(BlockedNumber.number_hash == lookup)).rowcount
+        removed = session.execute(delete(BlockedNumber).where(BlockedNumber.number_hash == lookup)
+                                  .returning(BlockedNumber.id)).first() is not None
     h.redis.srem(keys.BLOCKLIST, lookup)
     return bool(removed)
 

@@ -36,7 +36,7 @@ class Helpline:
     rng: random.Random = field(default_factory=random.Random)
 
     @classmethod
-    def from_settings(cls, settings: Settings, **overrides: object) -> "Helpline":
+    def from_settings(cls, settings: Settings, **overrides: object) -> Helpline:
         """Build the parts from settings; nothing connects until first used."""
         redis = make_redis(settings, decode=True)
         parts: dict[str, object] = {

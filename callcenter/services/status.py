@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from ..core import callstatus
 from ..core.events import Kind
+from .calls import request_stop_ringing
 from .events import emit
 from .helpline import Helpline
-from .calls import request_stop_ringing
 from .staff import end_staff_call, staff_missed
 
 log = logging.getLogger(__name__)

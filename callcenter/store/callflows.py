@@ -5,6 +5,8 @@ caller number in the clear.
 """
 from __future__ import annotations
 
+from typing import Any, cast
+
 from redis import Redis
 
 from ..core import callstatus
@@ -31,13 +33,13 @@ class CallFlows:
 
     def get(self, call_sid: str) -> dict[str, str]:
         """The call's state (empty when unknown or expired)."""
-        return dict(self.redis.hgetall(keys.call(call_sid)))
+        return cast(dict[str, str], self.redis.hgetall(keys.call(call_sid)))
 
     def update(self, call_sid: str, **fields: str | int | float) -> None:
         """Set fields of the call's state."""
         if fields:
             pipe = self.redis.pipeline(transaction=False)
-            pipe.hset(keys.call(call_sid), mapping=fields)
+            pipe.hset(keys.call(call_sid), mapping=cast(Any, fields))
             pipe.expire(keys.call(call_sid), FLOW_TTL_SECONDS)
             pipe.execute()
 

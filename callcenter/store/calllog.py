@@ -1,6 +1,8 @@
 """Recording call events in the database: idempotent, order-independent upserts."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -44,7 +46,7 @@ def _locked(session: Session, model: type, key: str, defaults: dict[str, object]
     return session.execute(select(model).where(column == key).with_for_update()).scalar_one()
 
 
-def _merge_call(session: Session, event: Event, identifiers: dict[str, object]) -> None:
+def _merge_call(session: Session, event: Event, identifiers: Mapping[str, object]) -> None:
     assert event.call_sid is not None
     row = _locked(session, Call, event.call_sid, {"sid": event.call_sid, "direction": "inbound",
                                                  "outcome": "in_progress", "voicemail": False,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from typing import Any, cast
 
 from redis import Redis
 from redis.client import Pipeline
@@ -69,14 +70,14 @@ class EventStream:
     def read(self, consumer: str, count: int = 200, block_ms: int | None = None,
              pending: bool = False) -> list[tuple[str, Event]]:
         """New events for this consumer, or (``pending``) those it read but never acknowledged."""
-        reply = self.redis.xreadgroup(GROUP, consumer, {self.key: "0" if pending else ">"},
-                                      count=count, block=block_ms)
+        reply = cast(list[tuple[str, list[tuple[str, dict[str, str]]]]] | None, self.redis.xreadgroup(
+            GROUP, consumer, {self.key: "0" if pending else ">"}, count=count, block=block_ms))
         return [(entry_id, decode(fields)) for _, entries in (reply or []) for entry_id, fields in entries
                 if fields]
 
     def reclaim(self, consumer: str, min_idle_ms: int, count: int = 200) -> list[tuple[str, Event]]:
         """Take over events another consumer read but did not acknowledge (it died)."""
-        reply = self.redis.xautoclaim(self.key, GROUP, consumer, min_idle_ms, "0-0", count=count)
+        reply = cast(list[Any], self.redis.xautoclaim(self.key, GROUP, consumer, min_idle_ms, "0-0", count=count))
         return [(entry_id, decode(fields)) for entry_id, fields in reply[1] if fields]
 
     def ack(self, entry_ids: list[str]) -> None:

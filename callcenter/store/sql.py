@@ -1,7 +1,7 @@
 """Small SQL helpers that work the same on SQLite and PostgreSQL."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
@@ -21,7 +21,7 @@ def insert_ignore(session: Session, model: Any, values: dict[str, Any], conflict
 
 def utc(epoch: float | None) -> datetime | None:
     """An aware UTC datetime from epoch seconds."""
-    return None if epoch is None else datetime.fromtimestamp(epoch, tz=timezone.utc)
+    return None if epoch is None else datetime.fromtimestamp(epoch, tz=UTC)
 
 
 def epoch(moment: datetime | None) -> float | None:
@@ -29,5 +29,5 @@ def epoch(moment: datetime | None) -> float | None:
     if moment is None:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.timestamp()

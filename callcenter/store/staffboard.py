@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from redis import Redis
 
@@ -97,7 +98,8 @@ class StaffBoard:
         pipe = self.redis.pipeline(transaction=False)
         for staff_id in staff_ids:
             pipe.hgetall(keys.staff(staff_id))
-        return {sid: _card(sid, raw) for sid, raw in zip(staff_ids, pipe.execute()) if raw.get("contact")}
+        replies = pipe.execute()
+        return {sid: _card(sid, raw) for sid, raw in zip(staff_ids, replies, strict=True) if raw.get("contact")}
 
     # ------------------------------------------------------------ presence
 
@@ -137,7 +139,7 @@ class StaffBoard:
         The snapshot may be stale by the time a reservation is tried: ``reserve`` checks
         again atomically.
         """
-        present = self.redis.zrange(keys.AVAILABLE, 0, -1, withscores=True)
+        present = cast(list[tuple[str, float]], self.redis.zrange(keys.AVAILABLE, 0, -1, withscores=True))
         pipe = self.redis.pipeline(transaction=False)
         for member, _ in present:
             pipe.hmget(keys.staff(int(member)), "languages", "lines", "priority")
@@ -219,7 +221,7 @@ class StaffBoard:
 
     def talking_due(self, now_ms: int, limit: int = 100) -> list[tuple[str, int]]:
         """Calls in progress whose check time has come: (call sid, staff id)."""
-        members = self.redis.zrangebyscore(keys.TALKING, "-inf", now_ms, start=0, num=limit)
+        members = cast(list[str], self.redis.zrangebyscore(keys.TALKING, "-inf", now_ms, start=0, num=limit))
         result = []
         for member in members:
             sid, _, staff = str(member).partition("|")

@@ -12,7 +12,7 @@ from ..support import twiml
 from ..support.calls import InboundCall, new_call_sid
 from ..support.helpers import OVERFLOW_NUMBER, Webhooks, call_params
 from ..support.redis_server import free_port
-from .conftest import Team, events
+from .conftest import events
 
 
 def assert_fallback(root) -> None:  # type: ignore[no-untyped-def]

@@ -25,7 +25,8 @@ def test_the_caller_hears_the_safety_line_first_then_the_language_menu(webhooks,
     assert row.outcome == Outcome.IN_PROGRESS and row.line == "admissions"
 
 
-def test_an_answered_call_goes_to_a_free_speaker_of_the_language_and_is_recorded(webhooks, helpline, team: Team) -> None:
+def test_an_answered_call_goes_to_a_free_speaker_of_the_language_and_is_recorded(webhooks, helpline,
+                                                                                team: Team) -> None:
     english = team.add(1, languages="en")
     spanish = team.add(2, languages="en,es")
     call = InboundCall(webhooks)
@@ -73,7 +74,8 @@ def test_hunting_skips_a_staff_member_who_does_not_answer(webhooks, helpline, te
 
 
 def test_a_voicemail_pickup_without_a_key_is_a_miss_and_the_hunt_goes_on(webhooks, helpline, team: Team) -> None:
-    first, second = team.add(1), team.add(2)
+    team.add(1)
+    second = team.add(2)
     call = InboundCall(webhooks)
     call.to_routing()
     [leg] = call.legs()

@@ -16,6 +16,7 @@ from workers.recorder import DEAD_LETTERS, Recorder
 from ..conftest import build_helpline
 from ..support.calls import InboundCall
 from ..support.helpers import Webhooks
+from ..support.redis_server import free_port
 from .conftest import Team
 
 SID = "CA" + "e" * 32
@@ -59,8 +60,9 @@ def test_recording_the_same_events_twice_stores_them_once(any_database_url: str)
 
 def test_webhooks_keep_answering_while_the_database_is_down_and_nothing_is_lost(
         settings, fake_twilio, tmp_path, any_database_url) -> None:
-    down = dataclasses.replace(settings, database_url=f"sqlite:///{tmp_path}/missing/dir/x.db")
-    h = build_helpline(down, fake_twilio, database_factory=lambda: Database("sqlite:////proc/no/such.db"))
+    unreachable = f"postgresql+psycopg://helpline@127.0.0.1:{free_port()}/helpline?connect_timeout=1"
+    down = dataclasses.replace(settings, database_url=unreachable)
+    h = build_helpline(down, fake_twilio)
     from callcenter.web.app import create_app
 
     hooks = Webhooks(create_app(down, helpline=h).test_client(), down)
@@ -68,7 +70,9 @@ def test_webhooks_keep_answering_while_the_database_is_down_and_nothing_is_lost(
     for call in calls:
         assert call.to_routing().find("Record") is not None  # answered without the database
     recorder = Recorder(h, consumer="r1")
-    with pytest.raises(Exception):
+    from sqlalchemy.exc import OperationalError
+
+    with pytest.raises(OperationalError):
         recorder.drain()
     waiting = h.events.backlog()
     assert waiting >= 6

@@ -9,7 +9,8 @@ from collections import Counter
 import pytest
 
 from callcenter.core.routing import Strategy
-from callcenter.services import calls, staff as staff_service
+from callcenter.services import calls
+from callcenter.services import staff as staff_service
 from callcenter.services.decisions import NoOneFree, Ring
 from callcenter.services.helpline import Helpline
 from callcenter.store import keys

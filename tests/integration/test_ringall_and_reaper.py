@@ -35,7 +35,7 @@ def test_ring_all_rings_every_free_phone_and_the_first_to_press_1_wins(settings,
     assert all(r["form"]["From"] == "+12025550100" for r in created)
     assert all(r["form"]["Url"].startswith(PUBLIC_BASE_URL + "/voice/screen?") for r in created)
     legs = {}
-    for leg_sid, request in zip(h.flows.get(call.sid)[f"legs:1"].split(","), created):
+    for leg_sid, request in zip(h.flows.get(call.sid)["legs:1"].split(","), created, strict=True):
         staff_id, _, twilio_sid = leg_sid.partition("=")
         url, status = request["form"]["Url"], request["form"]["StatusCallback"]
         legs[int(staff_id)] = StaffLeg(call, request["form"]["To"], url.removeprefix(PUBLIC_BASE_URL),

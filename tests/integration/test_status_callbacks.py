@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import tempfile
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings as hypothesis_settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from redis import Redis
 from sqlalchemy import select
@@ -27,10 +29,10 @@ FROZEN = 1_800_000_000.0
 
 
 def stamp(seconds: int) -> str:
+    from datetime import datetime
     from email.utils import format_datetime
-    from datetime import datetime, timezone
 
-    return format_datetime(datetime.fromtimestamp(FROZEN + seconds, tz=timezone.utc))
+    return format_datetime(datetime.fromtimestamp(FROZEN + seconds, tz=UTC))
 
 
 class Run:
@@ -53,7 +55,6 @@ class Run:
 
     def deliveries(self) -> list[tuple[str, Any]]:
         """Every callback Twilio sends from here on, in the order it happened."""
-        leg, call = self.leg, self.call
         items: list[tuple[str, Any]] = []
         for seq, status in enumerate(["initiated", "ringing", "in-progress", "completed"]):
             items.append(("leg", dict(status=status, SequenceNumber=str(seq), Timestamp=stamp(seq + 1),
@@ -141,7 +142,7 @@ def test_shuffled_and_duplicated_callbacks_converge_on_the_in_order_records(redi
     positions = data.draw(st.lists(st.integers(0, len(items)), min_size=len(duplicates),
                                    max_size=len(duplicates)), label="positions")
     delivered = list(order)
-    for item, position in zip(duplicates, positions):
+    for item, position in zip(duplicates, positions, strict=True):
         delivered.insert(position, item)
     for item in delivered:
         run.deliver(item)

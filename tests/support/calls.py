@@ -24,7 +24,7 @@ def new_leg_sid() -> str:
 class StaffLeg:
     """One staff phone rung by a ``<Dial>`` (its screening URL and status callback URL)."""
 
-    call: "InboundCall"
+    call: InboundCall
     contact: str
     screen_url: str
     status_url: str

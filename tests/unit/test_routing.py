@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from callcenter.core.hunt import HuntBudget, HuntProgress, next_ring_timeout, should_autopause
-from callcenter.core.routing import Candidate, CallNeed, Strategy, eligible, rank_staff, ring_count
+from callcenter.core.routing import CallNeed, Candidate, Strategy, eligible, rank_staff, ring_count
 
 
 def staff(staff_id: int, idle: float, *, langs: str = "en", lines: str = "admissions", priority: int = 100,

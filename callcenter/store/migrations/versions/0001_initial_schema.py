@@ -1,7 +1,7 @@
 """staff, calls, call events, callbacks and audit
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-29 11:57:53.108171
 """
 from __future__ import annotations

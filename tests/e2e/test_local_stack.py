@@ -1,0 +1,95 @@
+"""`make run` on embedded defaults: Redis, SQLite, gunicorn and a worker, answering signed calls."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from ..conftest import LOG_DIR, ROOT
+from ..support.redis_server import free_port
+
+pytestmark = pytest.mark.slow
+
+
+def wait_until(check, seconds: float, what: str) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.25)
+    raise AssertionError(f"{what} did not happen in {seconds}s")
+
+
+def up(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.fixture
+def local_stack(tmp_path: Path):  # type: ignore[no-untyped-def]
+    web_port, redis_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "CALLCENTER_"))
+           and k not in ("REDIS_URL", "DATABASE_URL", "PUBLIC_BASE_URL")}
+    env.update(CALLCENTER_VAR=str(tmp_path / "var"), CALLCENTER_PORT=str(web_port),
+               CALLCENTER_REDIS_PORT=str(redis_port))
+    log = (LOG_DIR / "localstack.log").open("w")
+    process = subprocess.Popen([sys.executable, "scripts/localstack.py"], cwd=ROOT, env=env, stdout=log,
+                               stderr=subprocess.STDOUT)
+    try:
+        wait_until(lambda: up(f"http://127.0.0.1:{web_port}/healthz"), 90, "the web app answering")
+        yield env, web_port, redis_port, tmp_path / "var"
+    finally:
+        process.send_signal(signal.SIGINT)  # Ctrl-C
+        try:
+            process.wait(timeout=40)
+        finally:
+            if process.poll() is None:
+                process.kill()
+            log.close()
+    assert process.returncode == 0
+    assert not port_open(web_port) and not port_open(redis_port)  # everything it started has stopped
+
+
+def run(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_make_run_answers_a_signed_call_with_the_safety_line_first_and_records_it(local_stack) -> None:
+    env, web_port, redis_port, var = local_stack
+    assert (var / "local.env").exists() and (var / "redis" / "appendonlydir").exists()
+    answer = run(env, "scripts/signed_post.py", "/voice/incoming")
+    status, _, body = answer.partition("\n")
+    assert status.startswith("200")
+    root = ET.fromstring(body.strip())
+    first = root[0]
+    assert first.tag == "Say" and first.text.startswith("If you or someone with you is in danger")
+    assert "9 1 1" in first.text and "9 8 8" in first.text
+
+    assert "added staff 1" in run(env, "scripts/cli.py", "staff", "add", "--name", "Ana", "--phone", "+12025550111")
+    run(env, "scripts/cli.py", "staff", "presence", "1", "available")
+    routed = run(env, "scripts/signed_post.py", "/voice/route?s=1")
+    assert "<Number" in routed and "+12025550111" in routed
+
+    def recorded() -> bool:
+        with sqlite3.connect(var / "callcenter.db") as db:
+            return db.execute("select count(*) from call_events where event = 'call.offered'").fetchone()[0] == 1
+    wait_until(recorded, 20, "the worker recording the call's events in SQLite")
