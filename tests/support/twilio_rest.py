@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import secrets
 import threading
 import time
@@ -20,13 +21,25 @@ from openapi_core.testing import MockRequest, MockResponse
 from twilio.http import HttpClient
 from twilio.http.response import Response
 
-SPEC = Path(__file__).resolve().parents[3] / "shared" / "twilio-oai" / "twilio_api_v2010.json"
+SPEC_PATH = Path("shared") / "twilio-oai" / "twilio_api_v2010.json"
+
+
+def spec_file() -> Path:
+    """``../shared/twilio-oai/`` beside the project (or TWILIO_OAI_SPEC): Twilio's official spec."""
+    if os.environ.get("TWILIO_OAI_SPEC"):
+        return Path(os.environ["TWILIO_OAI_SPEC"])
+    root = Path(__file__).resolve().parents[2]
+    for folder in root.parents:
+        if (folder / SPEC_PATH).exists():
+            return folder / SPEC_PATH
+    raise FileNotFoundError(f"Twilio's OpenAPI spec was not found at ../{SPEC_PATH} from {root}; "
+                            "set TWILIO_OAI_SPEC to its path")
 
 
 @lru_cache(maxsize=1)
 def spec() -> OpenAPI:
     """The official spec, loaded once (json.load + from_dict: from_file_path trips on a \\u escape)."""
-    with SPEC.open(encoding="utf-8") as handle:
+    with spec_file().open(encoding="utf-8") as handle:
         return OpenAPI.from_dict(json.load(handle))
 
 
