@@ -20,6 +20,7 @@ import phonenumbers
 import yaml
 
 from .core import prompts as prompt_defaults
+from .core.errors import FieldError
 from .core.routing import Strategy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,12 +31,8 @@ _CODE = re.compile(r"^[a-z]{2}(-[A-Za-z]{2,4})?$")
 _LINE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
 
-class SettingsError(ValueError):
+class SettingsError(FieldError):
     """A setting is missing or wrong; the message starts with the setting's name."""
-
-    def __init__(self, name: str, problem: str) -> None:
-        super().__init__(f"{name}: {problem}")
-        self.name = name
 
 
 @dataclass(frozen=True)

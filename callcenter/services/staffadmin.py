@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from .. import numbers
+from ..core.errors import FieldError
 from ..core.permissions import ROLES
 from ..store.models import Staff
 from ..store.staffboard import StaffCard
@@ -17,12 +18,8 @@ from .helpline import Helpline
 CSV_FIELDS = ("name", "contact", "languages", "lines", "role", "priority")
 
 
-class StaffError(ValueError):
+class StaffError(FieldError):
     """A staff field is wrong; the message names it (and a CSV row, when importing)."""
-
-    def __init__(self, field: str, problem: str) -> None:
-        super().__init__(f"{field}: {problem}")
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -134,7 +131,7 @@ def import_csv(h: Helpline, text: str) -> tuple[int, int]:
         try:
             rows.append(validate(h, row))
         except StaffError as exc:
-            raise StaffError(f"row {number}: {exc.field}", str(exc).split(": ", 1)[1]) from None
+            raise StaffError(f"row {number}: {exc.name}", exc.problem) from None
     added = updated = 0
     with h.database.session() as session:
         existing = {s.contact: s for s in session.scalars(select(Staff))}

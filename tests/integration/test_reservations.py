@@ -170,10 +170,7 @@ def test_wrap_up_returns_a_staff_member_to_available_through_a_scheduled_job(set
     h.settings = dataclasses.replace(h.settings, callflow=callflow(wrapup_seconds=1))
     staff = Team(h).add(1)
     call = InboundCall(webhooks)
-    call.to_routing()
-    [leg] = call.legs()
-    leg.pick_up()
-    leg.press("1")
+    leg = call.answered()
     leg.status("completed", CallDuration="60")
     assert h.board.wrapup_token(staff) is not None
     assert isinstance(_route(h), NoOneFree)  # in wrap-up: not offered a call

@@ -87,10 +87,7 @@ def test_the_reaper_frees_a_staff_member_whose_call_end_was_never_reported(setti
                                                                           helpline) -> None:
     staff = Team(helpline).add(1)
     call = InboundCall(webhooks)
-    call.to_routing()
-    [leg] = call.legs()
-    leg.pick_up()
-    leg.press("1")
+    call.answered()
     assert helpline.board.holder(staff) == call.sid
     # Twilio never sends the status callbacks. Much later, the reaper checks on the call.
     fake_twilio.set_status(call.sid, "in-progress", account=settings.twilio_account_sid)
@@ -108,10 +105,7 @@ def test_the_reaper_frees_a_staff_member_whose_call_end_was_never_reported(setti
 def test_the_reaper_survives_twilio_not_knowing_the_call(settings, fake_twilio, webhooks, helpline) -> None:
     staff = Team(helpline).add(1)
     call = InboundCall(webhooks)
-    call.to_routing()
-    [leg] = call.legs()
-    leg.pick_up()
-    leg.press("1")
+    call.answered()
     helpline.clock = lambda: 10_000_000_000.0
     assert reaper.reap(helpline) == 0  # 404 from Twilio: logged, retried later
     assert helpline.board.holder(staff) == call.sid

@@ -107,6 +107,14 @@ class InboundCall:
         self.seq += 1
         return self.hooks.post("/voice/status", params)
 
+    def answered(self) -> StaffLeg:
+        """Dial in; the one staff phone rung picks up and presses 1. Returns that leg."""
+        self.to_routing()
+        [leg] = self.legs()
+        leg.pick_up()
+        leg.press("1")
+        return leg
+
     def to_routing(self, language_digit: str = "1") -> ET.Element:
         """Dial in and pick a language: the document that rings staff (or says no one is free)."""
         self.dial_in()
