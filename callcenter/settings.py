@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from datetime import time as dt_time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
@@ -74,6 +75,36 @@ class Routing:
 
 
 @dataclass(frozen=True)
+class Hold:
+    """The hold queue: music, how long a caller holds, what happens after."""
+
+    music_url: str = "http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3"
+    max_seconds: int = 900
+    when_too_long: str = "callback"  # callback | voicemail | overflow
+    menu_default: str = "hold"  # the "no one free" menu, no key pressed: hold | callback | voicemail
+
+
+@dataclass(frozen=True)
+class Callbacks:
+    """Callback requests and how they are placed."""
+
+    regions: tuple[str, ...] = ("US",)
+    window_start: dt_time = dt_time(8, 0)
+    window_end: dt_time = dt_time(21, 0)
+    attempts: int = 3
+    retry_after_minutes: tuple[int, ...] = (10, 30)
+    order: str = "original_call"  # original_call | requested
+    staff_ring_seconds: int = 25
+    caller_ring_seconds: int = 30
+    answering_machine_detection: bool = True
+
+    @property
+    def default_region(self) -> str:
+        """Where a number keyed in without a country code is taken to be."""
+        return self.regions[0]
+
+
+@dataclass(frozen=True)
 class CallFlow:
     """The helpline's call flow, from ``config/callflow.yaml``."""
 
@@ -84,10 +115,19 @@ class CallFlow:
     prompts: Mapping[str, Mapping[str, str]]
     lines: tuple[Line, ...]
     routing: Routing
-    no_one_free: str = "voicemail"
+    no_one_free: str = "menu"
     overflow_number: str | None = None
     voicemail_max_seconds: int = 120
     voicemail_silence_seconds: int = 5
+    hold: Hold = field(default_factory=Hold)
+    callbacks: Callbacks = field(default_factory=Callbacks)
+
+    @property
+    def own_numbers(self) -> frozenset[str]:
+        """The helpline's own numbers (never a callback number)."""
+        numbers = {n for line in self.lines for n in line.numbers}
+        numbers |= {n for n in [self.overflow_number, *(line.overflow_number for line in self.lines)] if n}
+        return frozenset(numbers)
 
     @property
     def default_language(self) -> Language:
@@ -117,6 +157,13 @@ class CallFlow:
     def line_for_number(self, dialled: str | None) -> Line:
         """The line a dialled helpline number belongs to."""
         return next((line for line in self.lines if dialled in line.numbers), self.default_line)
+
+    def caller_id(self, line_id: str | None) -> str:
+        """The helpline number outbound calls show: the line's own, else any of ours."""
+        line = self.line(line_id)
+        for candidate in (*line.numbers, *(n for other in self.lines for n in other.numbers)):
+            return candidate
+        return self.overflow_number or ""
 
     def overflow_for(self, line: Line) -> str | None:
         """Where calls go when the service cannot help: the line's number, else the global one."""
@@ -296,7 +343,7 @@ def load_callflow(path: Path) -> CallFlow:
 def parse_callflow(raw: Mapping[str, Any], where: str = "callflow") -> CallFlow:
     """Validate a call-flow mapping (the YAML's content)."""
     known = {"organisation", "timezone", "languages", "language_menu", "prompts", "lines",
-             "routing", "no_one_free", "overflow_number", "voicemail"}
+             "routing", "no_one_free", "overflow_number", "voicemail", "hold", "callbacks"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise SettingsError(f"{where}: {unknown[0]}", "is not a known setting")
@@ -312,12 +359,14 @@ def parse_callflow(raw: Mapping[str, Any], where: str = "callflow") -> CallFlow:
     prompts = _prompts(raw.get("prompts") or {}, languages, where)
     lines = _lines(raw.get("lines"), where)
     routing = _routing(raw.get("routing") or {}, where)
-    no_one_free = _choice(f"{where}: no_one_free", str(raw.get("no_one_free", "voicemail")),
-                          ("voicemail", "overflow"))
+    no_one_free = _choice(f"{where}: no_one_free", str(raw.get("no_one_free", "menu")),
+                          ("menu", "voicemail", "overflow"))
     overflow = raw.get("overflow_number")
     overflow_number = e164(f"{where}: overflow_number", overflow) if overflow else None
-    if no_one_free == "overflow" and not (overflow_number or all(line.overflow_number for line in lines)):
-        raise SettingsError(f"{where}: overflow_number", "is required when no_one_free is 'overflow'")
+    hold = _hold(raw.get("hold") or {}, where)
+    if "overflow" in (no_one_free, hold.when_too_long) and not (
+            overflow_number or all(line.overflow_number for line in lines)):
+        raise SettingsError(f"{where}: overflow_number", "is required when calls may go to the overflow line")
     voicemail = raw.get("voicemail") or {}
     _mapping(voicemail, f"{where}: voicemail", {"max_seconds", "silence_seconds"})
     return CallFlow(
@@ -333,6 +382,8 @@ def parse_callflow(raw: Mapping[str, Any], where: str = "callflow") -> CallFlow:
         voicemail_max_seconds=_int(f"{where}: voicemail.max_seconds", voicemail.get("max_seconds", 120), 10, 600),
         voicemail_silence_seconds=_int(f"{where}: voicemail.silence_seconds",
                                        voicemail.get("silence_seconds", 5), 2, 60),
+        hold=hold,
+        callbacks=_callbacks(raw.get("callbacks") or {}, where),
     )
 
 
@@ -466,3 +517,56 @@ def _routing(raw: Any, where: str) -> Routing:
                                   raw.get("reaper_check_seconds", default.reaper_check_seconds), 30, 86400),
     )
     return routing
+
+
+def _hold(raw: Any, where: str) -> Hold:
+    name = f"{where}: hold"
+    _mapping(raw, name, {"music_url", "max_seconds", "when_too_long", "menu_default"})
+    default = Hold()
+    music = str(raw.get("music_url", default.music_url))
+    if urlsplit(music).scheme not in ("http", "https"):
+        raise SettingsError(f"{name}.music_url", "must be an http(s) URL of an audio file")
+    return Hold(
+        music_url=music,
+        max_seconds=_int(f"{name}.max_seconds", raw.get("max_seconds", default.max_seconds), 30, 7200),
+        when_too_long=_choice(f"{name}.when_too_long", str(raw.get("when_too_long", default.when_too_long)),
+                              ("callback", "voicemail", "overflow")),
+        menu_default=_choice(f"{name}.menu_default", str(raw.get("menu_default", default.menu_default)),
+                             ("hold", "callback", "voicemail")),
+    )
+
+
+def _clock(name: str, value: Any) -> dt_time:
+    try:
+        hours, minutes = str(value).split(":")
+        return dt_time(int(hours), int(minutes))
+    except ValueError:
+        raise SettingsError(name, f"must be a time of day like 08:00, got {value!r}") from None
+
+
+def _callbacks(raw: Any, where: str) -> Callbacks:
+    name = f"{where}: callbacks"
+    _mapping(raw, name, {"regions", "calling_window", "attempts", "retry_after_minutes", "order",
+                         "staff_ring_seconds", "caller_ring_seconds", "answering_machine_detection"})
+    default = Callbacks()
+    regions = raw.get("regions", list(default.regions))
+    if not isinstance(regions, list) or not regions or not all(
+            isinstance(r, str) and r.upper() in phonenumbers.SUPPORTED_REGIONS for r in regions):
+        raise SettingsError(f"{name}.regions", "must be a list of region codes like [US, CA]")
+    window = raw.get("calling_window") or {}
+    _mapping(window, f"{name}.calling_window", {"start", "end"})
+    retry = raw.get("retry_after_minutes", list(default.retry_after_minutes))
+    if not isinstance(retry, list) or not all(isinstance(m, int) and 0 < m <= 7 * 24 * 60 for m in retry):
+        raise SettingsError(f"{name}.retry_after_minutes", "must be a list of minutes, like [10, 30]")
+    return Callbacks(
+        regions=tuple(r.upper() for r in regions),
+        window_start=_clock(f"{name}.calling_window.start", window.get("start", "08:00")),
+        window_end=_clock(f"{name}.calling_window.end", window.get("end", "21:00")),
+        attempts=_int(f"{name}.attempts", raw.get("attempts", default.attempts), 1, 20),
+        retry_after_minutes=tuple(retry),
+        order=_choice(f"{name}.order", str(raw.get("order", default.order)), ("original_call", "requested")),
+        staff_ring_seconds=_int(f"{name}.staff_ring_seconds", raw.get("staff_ring_seconds", 25), 5, 120),
+        caller_ring_seconds=_int(f"{name}.caller_ring_seconds", raw.get("caller_ring_seconds", 30), 5, 120),
+        answering_machine_detection=_bool(raw.get("answering_machine_detection", True),
+                                          f"{name}.answering_machine_detection"),
+    )

@@ -3,7 +3,8 @@ reloads its state and does nothing when the work is already done."""
 from __future__ import annotations
 
 from callcenter.services import blocklist as blocklist_service
-from callcenter.services import reaper, ringall, staff, staffadmin
+from callcenter.services import dispatch as dispatcher
+from callcenter.services import reaper, reconcile, ringall, staff, staffadmin
 
 from . import context
 from .recorder import Recorder
@@ -34,12 +35,22 @@ def reap() -> int:
     return reaper.reap(context.current())
 
 
+def dispatch() -> dict[str, int]:
+    """Hand free staff their next held caller or due callback."""
+    done = dispatcher.dispatch(context.current())
+    return {"held": done.held, "callbacks": done.callbacks}
+
+
 def sweep() -> dict[str, int]:
-    """The periodic safety net: rebuild the live directory, record events, reap."""
+    """The periodic safety net: rebuild the live directory, record events, reap, reconcile, dispatch."""
     h = context.current()
-    return {
+    result = {
         "staff": staffadmin.publish_all(h),
         "blocked": blocklist_service.publish(h),
         "recorded": Recorder(h).drain_all(),
         "reaped": reaper.reap(h),
+        "reconciled": reconcile.reconcile(h),
     }
+    done = dispatcher.dispatch(h)
+    result.update(held=done.held, callbacks=done.callbacks)
+    return result

@@ -23,6 +23,30 @@ CALLER_PROMPTS: tuple[str, ...] = (
     "trouble",
     "call_again",
     "ring_all_wait",
+    "menu",
+    "menu_retry",
+    "hold_intro",
+    "hold_position",
+    "hold_wait_minutes",
+    "hold_wait_one_minute",
+    "hold_wait_unknown",
+    "hold_offer_callback",
+    "hold_too_long",
+    "callback_confirm_intro",
+    "callback_confirm_question",
+    "callback_enter_number",
+    "callback_bad_number",
+    "callback_voicemail_consent",
+    "callback_name_consent",
+    "callback_window",
+    "callback_saved_asap",
+    "callback_saved_evening",
+    "callback_not_saved",
+    "callback_greeting_named",
+    "callback_greeting_neutral",
+    "callback_message_named",
+    "callback_message_neutral",
+    "voicemail_received",
 )
 STAFF_PROMPTS: tuple[str, ...] = (
     "screen",
@@ -30,6 +54,13 @@ STAFF_PROMPTS: tuple[str, ...] = (
     "screen_connecting",
     "screen_taken",
     "screen_gone",
+    "callback_offer",
+    "callback_offer_name_ok",
+    "callback_offer_name_no",
+    "callback_dialing",
+    "callback_not_needed",
+    "callback_not_reached",
+    "callback_done",
 )
 
 DEFAULTS: Mapping[str, Mapping[str, str]] = {
@@ -70,6 +101,59 @@ DEFAULTS: Mapping[str, Mapping[str, str]] = {
         "screen_connecting": "Connecting you now.",
         "screen_taken": "A colleague has already taken this call. Thank you.",
         "screen_gone": "The caller is no longer on the line. Thank you.",
+        "menu": (
+            "All of our specialists are helping other callers. To stay on the line, press 1. "
+            "To get a call back, press 2. To leave a voicemail, press 3."
+        ),
+        "menu_retry": "Sorry, that was not one of the choices.",
+        "hold_intro": "Please stay on the line. You will speak with the next available specialist.",
+        "hold_position": "You are number {position} in line.",
+        "hold_wait_minutes": "The expected wait is about {minutes} minutes.",
+        "hold_wait_one_minute": "The expected wait is about one minute.",
+        "hold_wait_unknown": "A specialist will be with you as soon as possible.",
+        "hold_offer_callback": "To stop waiting and get a call back instead, press 2.",
+        "hold_too_long": "We are sorry you have waited so long.",
+        "callback_confirm_intro": "We will call you back at",
+        "callback_confirm_question": "If that is right, press 1. To enter a different number, press 2.",
+        "callback_enter_number": (
+            "Please enter the number we should call, including the area code, then press the pound key."
+        ),
+        "callback_bad_number": "Sorry, we cannot call that number back.",
+        "callback_voicemail_consent": (
+            "If we reach voicemail, may we leave a short message? Press 1 for yes, or 2 for no."
+        ),
+        "callback_name_consent": (
+            "When we call, may we say the name of our organisation? Press 1 for yes, or 2 for no."
+        ),
+        "callback_window": (
+            "To be called as soon as possible, press 1. To be called this evening, press 2. "
+            "If we may call at any hour, press 3."
+        ),
+        "callback_saved_asap": (
+            "Thank you. We will call you back as soon as we can. "
+            "If this is an emergency, hang up and dial 9 1 1."
+        ),
+        "callback_saved_evening": (
+            "Thank you. We will call you back this evening. If this is an emergency, hang up and dial 9 1 1."
+        ),
+        "callback_not_saved": "Sorry, we could not save your request.",
+        "callback_greeting_named": "Hello, this is {organisation} returning your call. One moment, please.",
+        "callback_greeting_neutral": "Hello, this is the return call you asked for. One moment, please.",
+        "callback_message_named": (
+            "Hello, this is {organisation} returning your call. Please call us back at {helpline}. Thank you."
+        ),
+        "callback_message_neutral": (
+            "Hello, this message is for the person who asked us to call back. "
+            "Please call back at {helpline}. Thank you."
+        ),
+        "voicemail_received": "Thank you. We received your message.",
+        "callback_offer": "Callback for a {language} speaking caller who asked at {asked}.",
+        "callback_offer_name_ok": "You may say our name. Press 1 to dial.",
+        "callback_offer_name_no": "Do not say our name unless they do. Press 1 to dial.",
+        "callback_dialing": "Dialing the caller now.",
+        "callback_not_needed": "This callback is no longer needed. Thank you.",
+        "callback_not_reached": "The caller did not answer. We will try again later. Thank you.",
+        "callback_done": "Thank you. The callback is complete.",
     },
     "es": {
         "welcome": "Gracias por llamar a {organisation}.",
@@ -109,6 +193,56 @@ DEFAULTS: Mapping[str, Mapping[str, str]] = {
         "screen_connecting": "Le comunicamos ahora.",
         "screen_taken": "Un colega ya atendió esta llamada. Gracias.",
         "screen_gone": "La persona que llamó ya no está en la línea. Gracias.",
+        "menu": (
+            "Todos nuestros especialistas están atendiendo otras llamadas. Para esperar en la línea, "
+            "oprima 1. Para que le devolvamos la llamada, oprima 2. Para dejar un mensaje, oprima 3."
+        ),
+        "menu_retry": "Lo siento, esa no es una de las opciones.",
+        "hold_intro": "Por favor, no cuelgue. Le atenderá el próximo especialista disponible.",
+        "hold_position": "Usted es el número {position} en la fila.",
+        "hold_wait_minutes": "La espera es de unos {minutes} minutos.",
+        "hold_wait_one_minute": "La espera es de un minuto, más o menos.",
+        "hold_wait_unknown": "Un especialista le atenderá lo antes posible.",
+        "hold_offer_callback": "Para dejar de esperar y recibir una llamada, oprima 2.",
+        "hold_too_long": "Lamentamos la larga espera.",
+        "callback_confirm_intro": "Le llamaremos al",
+        "callback_confirm_question": "Si es correcto, oprima 1. Para marcar otro número, oprima 2.",
+        "callback_enter_number": (
+            "Marque el número al que debemos llamar, con el código de área, y luego la tecla numeral."
+        ),
+        "callback_bad_number": "Lo siento, no podemos llamar a ese número.",
+        "callback_voicemail_consent": (
+            "Si contesta el buzón de voz, ¿podemos dejar un mensaje breve? Oprima 1 para sí, o 2 para no."
+        ),
+        "callback_name_consent": (
+            "Cuando llamemos, ¿podemos decir el nombre de nuestra organización? Oprima 1 para sí, o 2 para no."
+        ),
+        "callback_window": (
+            "Para recibir la llamada lo antes posible, oprima 1. Para esta noche, oprima 2. "
+            "Si podemos llamar a cualquier hora, oprima 3."
+        ),
+        "callback_saved_asap": (
+            "Gracias. Le llamaremos lo antes posible. Si es una emergencia, cuelgue y marque 9 1 1."
+        ),
+        "callback_saved_evening": "Gracias. Le llamaremos esta noche. Si es una emergencia, cuelgue y marque 9 1 1.",
+        "callback_not_saved": "Lo siento, no pudimos guardar su solicitud.",
+        "callback_greeting_named": "Hola, le llamamos de {organisation}. Un momento, por favor.",
+        "callback_greeting_neutral": "Hola, le devolvemos la llamada que pidió. Un momento, por favor.",
+        "callback_message_named": (
+            "Hola, le llamamos de {organisation}. Por favor llámenos al {helpline}. Gracias."
+        ),
+        "callback_message_neutral": (
+            "Hola, este mensaje es para la persona que pidió que le devolviéramos la llamada. "
+            "Por favor llame al {helpline}. Gracias."
+        ),
+        "voicemail_received": "Gracias. Recibimos su mensaje.",
+        "callback_offer": "Devolución de llamada para una persona que habla {language} y llamó a las {asked}.",
+        "callback_offer_name_ok": "Puede decir nuestro nombre. Oprima 1 para marcar.",
+        "callback_offer_name_no": "No diga nuestro nombre a menos que lo digan. Oprima 1 para marcar.",
+        "callback_dialing": "Marcando ahora.",
+        "callback_not_needed": "Esta llamada ya no es necesaria. Gracias.",
+        "callback_not_reached": "La persona no contestó. Lo intentaremos más tarde. Gracias.",
+        "callback_done": "Gracias. La devolución de llamada está completa.",
     },
 }
 

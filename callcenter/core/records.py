@@ -12,6 +12,7 @@ class Outcome:
 
     IN_PROGRESS = "in_progress"
     ANSWERED = "answered"
+    CALLBACK = "callback"
     VOICEMAIL = "voicemail"
     OVERFLOW = "overflow"
     BLOCKED = "blocked"
@@ -31,15 +32,19 @@ class CallRecord:
     answered_at: float | None = None
     ended_at: float | None = None
     talk_seconds: int | None = None
+    held_seconds: int | None = None
+    callback: bool = False
     voicemail: bool = False
     overflowed: bool = False
     blocked: bool = False
 
     @property
     def outcome(self) -> str:
-        """Answered beats voicemail beats overflow; a call that ended with none abandoned."""
+        """Answered beats a callback request beats voicemail beats overflow; else abandoned."""
         if self.staff_id is not None:
             return Outcome.ANSWERED
+        if self.callback:
+            return Outcome.CALLBACK
         if self.voicemail:
             return Outcome.VOICEMAIL
         if self.overflowed:
@@ -93,8 +98,13 @@ def apply(record: CallRecord, event: Event) -> CallRecord:
         )
     if kind is Kind.LEG_STATUS and data.get("leg") == "caller":
         return replace(record, status=callstatus.later(record.status, _text(data.get("status")) or ""))
+    if kind is Kind.HOLD_LEFT:
+        held = int(data.get("held_seconds") or 0)
+        return replace(record, held_seconds=max(record.held_seconds or 0, held))
     if kind is Kind.VOICEMAIL:
         return replace(record, voicemail=True)
+    if kind is Kind.CALLBACK_REQUESTED:
+        return replace(record, callback=True)
     if kind is Kind.OVERFLOW:
         return replace(record, overflowed=True)
     if kind is Kind.BLOCKED:

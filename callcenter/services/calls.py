@@ -10,7 +10,9 @@ from ..numbers import caller_number
 from ..store import keys
 from .decisions import AskLanguage, Goodbye, Greeting, NoOneFree, Ring, Screen, ScreenAnswer
 from .events import emit
+from . import hold
 from .helpline import Helpline
+from .hold import Holding
 from .staff import end_staff_call, staff_missed
 
 log = logging.getLogger(__name__)
@@ -44,7 +46,7 @@ def receive_call(h: Helpline, call_sid: str, from_: str | None, to: str | None) 
     return Greeting(language=cf.default_language.code, menu=menu, blocked=blocked, step=h.flows.next_step(call_sid))
 
 
-def choose_language(h: Helpline, call_sid: str, digits: str) -> AskLanguage | Ring | NoOneFree | Goodbye:
+def choose_language(h: Helpline, call_sid: str, digits: str) -> AskLanguage | Ring | NoOneFree | Holding | Goodbye:
     """The caller pressed a key (or nothing) at the language menu."""
     cf = h.callflow
     chosen = cf.language_for_digit(digits) if digits else cf.default_language
@@ -58,7 +60,7 @@ def choose_language(h: Helpline, call_sid: str, digits: str) -> AskLanguage | Ri
     return route_call(h, call_sid)
 
 
-def route_call(h: Helpline, call_sid: str) -> Ring | NoOneFree | Goodbye:
+def route_call(h: Helpline, call_sid: str) -> Ring | NoOneFree | Holding | Goodbye:
     """Offer the call to the next free staff member(s), or take the "no one free" path."""
     flow = _flow(h, call_sid)
     if flow.get("ended") == "1":
@@ -67,7 +69,11 @@ def route_call(h: Helpline, call_sid: str) -> Ring | NoOneFree | Goodbye:
     budget = hunt.HuntBudget(routing.hunt_max_attempts, routing.hunt_max_ring_seconds, routing.ring_seconds)
     progress = hunt.HuntProgress(int(flow.get("attempts") or 0), int(float(flow.get("ring_used") or 0)))
     timeout = hunt.next_ring_timeout(budget, progress)
-    reserved = _reserve(h, call_sid, flow, timeout) if timeout else []
+    if flow.get("dispatched") == "1":  # a held caller: the dispatcher reserved their staff member
+        h.flows.update(call_sid, dispatched=0)
+        reserved = [int(s) for s in flow.get("current", "").split(",") if s and h.board.holder(int(s)) == call_sid]
+    else:
+        reserved = _reserve(h, call_sid, flow, timeout) if timeout else []
     cards = h.board.cards(reserved)
     for staff_id in set(reserved) - set(cards):  # deactivated between snapshot and claim
         h.board.release(staff_id, call_sid)
@@ -105,38 +111,63 @@ def _flow(h: Helpline, call_sid: str) -> dict[str, str]:
 def _reserve(h: Helpline, call_sid: str, flow: dict[str, str], timeout: int) -> list[int]:
     """Rank the free staff for this call and claim the first still free, atomically."""
     routing = h.callflow.routing
-    need = CallNeed(line=flow["line"], language=flow["language"], language_fallback=routing.language_fallback)
-    candidates, last = h.board.candidates(h.today(), flow["line"])
     tried = {int(t) for t in flow.get("tried", "").split(",") if t}
-    pool = eligible(candidates, need, exclude=tried)
-    if not pool and tried:
-        # Everyone free has been tried: try them again, but never the last one twice in a row.
-        pool = eligible(candidates, need, exclude={int(t) for t in flow.get("current", "").split(",") if t})
-    ranked = rank_staff(routing.strategy, pool, last_offered=last, rng=h.rng)
+    last_round = {int(t) for t in flow.get("current", "").split(",") if t}
     count = ring_count(routing.strategy, routing.ring_all_max)
     ttl_ms = (timeout + routing.screen_seconds + RESERVATION_SLACK_SECONDS) * 1000
-    reserved = h.board.reserve(call_sid, ranked, count, ttl_ms)
+    # Everyone free already tried: try them again, but never the last one(s) twice in a row.
+    return (reserve_for(h, call_sid, flow["line"], flow["language"], ttl_ms, exclude=tried, count=count)
+            or (tried and reserve_for(h, call_sid, flow["line"], flow["language"], ttl_ms, exclude=last_round,
+                                      count=count)) or [])
+
+
+def reserve_for(h: Helpline, owner: str, line: str, language: str, ttl_ms: int, exclude: set[int] | None = None,
+                count: int = 1, strategy: Strategy | None = None) -> list[int]:
+    """Reserve staff for a call or a callback (``owner``): rank who is free, claim atomically."""
+    routing = h.callflow.routing
+    need = CallNeed(line=line, language=language, language_fallback=routing.language_fallback)
+    candidates, last = h.board.candidates(h.today(), line)
+    pool = eligible(candidates, need, exclude=exclude or set())
+    ranked = rank_staff(strategy or routing.strategy, pool, last_offered=last, rng=h.rng)
+    reserved = h.board.reserve(owner, ranked, count, ttl_ms)
     if reserved:
-        h.board.note_offered(flow["line"], reserved[0])
+        h.board.note_offered(line, reserved[0])
     return reserved
 
 
-def no_one_free(h: Helpline, call_sid: str, flow: dict[str, str]) -> NoOneFree:
-    """Nobody could take the call: the seam for the hold / callback menu (voicemail for now)."""
+def no_one_free(h: Helpline, call_sid: str, flow: dict[str, str]) -> NoOneFree | Holding:
+    """Nobody could take the call: the hold / callback / voicemail menu (or what is configured).
+
+    A caller who was held already goes straight back into the queue, at their old place.
+    """
     cf = h.callflow
     line = cf.line(flow.get("line"))
-    overflow = cf.overflow_for(line)
-    mode = "overflow" if cf.no_one_free == "overflow" and overflow else "voicemail"
+    mode = cf.no_one_free
+    if mode == "overflow" and not cf.overflow_for(line):
+        mode = "voicemail"
+    if flow.get("hold_since"):
+        return hold.enter(h, call_sid, back=True)
     emit(h, Kind.NO_ONE_FREE, f"{call_sid}:no-one-free", call_sid=call_sid, mode=mode,
          attempts=int(flow.get("attempts") or 0))
-    if mode == "overflow":
-        emit(h, Kind.OVERFLOW, f"{call_sid}:overflow", call_sid=call_sid)
     h.flows.update(call_sid, current="")
+    if mode == "overflow":
+        return overflow(h, call_sid, flow)
     return NoOneFree(language=flow.get("language") or cf.default_language.code, line=line.id, mode=mode,
-                     overflow_number=overflow, step=h.flows.next_step(call_sid), caller_id=flow.get("to") or None)
+                     overflow_number=None, step=h.flows.next_step(call_sid), caller_id=flow.get("to") or None)
 
 
-def dial_finished(h: Helpline, call_sid: str, status: str, talk_seconds: int) -> Ring | NoOneFree | Goodbye:
+def overflow(h: Helpline, call_sid: str, flow: dict[str, str]) -> NoOneFree:
+    """Forward to the overflow line (then voicemail if it does not answer)."""
+    cf = h.callflow
+    line = cf.line(flow.get("line"))
+    emit(h, Kind.OVERFLOW, f"{call_sid}:overflow", call_sid=call_sid)
+    return NoOneFree(language=flow.get("language") or cf.default_language.code, line=line.id, mode="overflow",
+                     overflow_number=cf.overflow_for(line), step=h.flows.next_step(call_sid),
+                     caller_id=flow.get("to") or None)
+
+
+def dial_finished(h: Helpline, call_sid: str, status: str, talk_seconds: int
+                  ) -> Ring | NoOneFree | Holding | Goodbye:
     """The ``<Dial>`` to staff ended: the conversation is over, or hunt on after a miss."""
     flow = _flow(h, call_sid)
     winner = h.board.winner(call_sid)

@@ -90,3 +90,4 @@ class VoicemailTaken:
 
     language: str
     received: bool
+    promised: bool = False

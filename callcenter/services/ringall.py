@@ -18,6 +18,7 @@ from ..store import keys
 from ..store.limiter import RateLimiter
 from . import calls
 from .decisions import Goodbye, NoOneFree, Ring, RingAllWait
+from .hold import Holding
 from .events import emit
 from .helpline import Helpline
 from .staff import end_staff_call, staff_missed
@@ -103,7 +104,7 @@ def wait(h: Helpline, call_sid: str, queue_seconds: int) -> RingAllWait:
     return RingAllWait(language=language, leave=nobody_left or queue_seconds > limit, announce=loops == 1)
 
 
-def queue_result(h: Helpline, call_sid: str, result: str, queue_seconds: int) -> Ring | NoOneFree | Goodbye:
+def queue_result(h: Helpline, call_sid: str, result: str, queue_seconds: int) -> Ring | NoOneFree | Holding | Goodbye:
     """The caller left the ring-all queue: the conversation is over, or this round is."""
     flow = h.flows.get(call_sid)
     language = flow.get("language") or h.callflow.default_language.code

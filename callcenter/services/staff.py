@@ -7,6 +7,7 @@ import uuid
 from ..core.events import Kind
 from .events import emit
 from .helpline import Helpline
+from .triggers import request_dispatch
 
 log = logging.getLogger(__name__)
 
@@ -17,6 +18,8 @@ def set_presence(h: Helpline, staff_id: int, presence: str, reason: str = "") ->
     previous = h.board.set_presence(staff_id, presence, now_ms, reason)
     emit(h, Kind.PRESENCE, f"staff:{staff_id}:presence:{now_ms}:{presence}", staff_id=staff_id,
          presence=presence, previous=previous, reason=reason)
+    if presence == "available":
+        request_dispatch(h)
     log.info("presence staff=%s %s -> %s", staff_id, previous, presence)
     return previous
 
@@ -29,6 +32,7 @@ def staff_missed(h: Helpline, call_sid: str, staff_id: int, reason: str) -> None
         return
     emit(h, Kind.MISSED, f"{call_sid}:missed:{staff_id}", call_sid=call_sid, staff_id=staff_id,
          reason=reason, in_a_row=misses)
+    request_dispatch(h)  # free again (unless now away): a held caller may be waiting
     if paused:
         emit(h, Kind.AUTOPAUSED, f"staff:{staff_id}:autopaused:{call_sid}", call_sid=call_sid,
              staff_id=staff_id, misses=misses)
@@ -51,6 +55,7 @@ def end_staff_call(h: Helpline, call_sid: str, staff_id: int) -> None:
                         job_id=f"wrapup-{staff_id}-{token}")
     else:
         emit(h, Kind.WRAPUP_ENDED, f"staff:{staff_id}:wrapup-end:{token}", staff_id=staff_id)
+        request_dispatch(h)
 
 
 def end_wrapup(h: Helpline, staff_id: int, token: str) -> bool:
@@ -61,4 +66,5 @@ def end_wrapup(h: Helpline, staff_id: int, token: str) -> bool:
         return False  # a later call started a new wrap-up; that one will end by itself
     emit(h, Kind.WRAPUP_ENDED, f"staff:{staff_id}:wrapup-end:{token}", staff_id=staff_id,
          on_time=not ended_now)
+    request_dispatch(h)
     return True

@@ -14,7 +14,9 @@ from ..core import callstatus
 from ..core.events import Kind
 from .calls import request_stop_ringing
 from .events import emit
+from . import hold
 from .helpline import Helpline
+from .triggers import request_dispatch
 from .staff import end_staff_call, staff_missed
 
 log = logging.getLogger(__name__)
@@ -61,11 +63,12 @@ def caller_call_ended(h: Helpline, call_sid: str, status: str, duration: int | N
     """The caller's call is over: free whoever was reserved for it; the talker starts wrap-up."""
     h.flows.update(call_sid, ended=1)
     emit(h, Kind.ENDED, f"{call_sid}:ended", call_sid=call_sid, at=at, status=status, duration=duration)
+    hold.leave(h, call_sid, "hangup")
     flow = h.flows.get(call_sid)
     winner = h.board.winner(call_sid)
     for staff_id in (int(s) for s in flow.get("current", "").split(",") if s):
-        if staff_id != winner:
-            h.board.release(staff_id, call_sid)
+        if staff_id != winner and h.board.release(staff_id, call_sid):
+            request_dispatch(h)
     if winner is not None:
         end_staff_call(h, call_sid, winner)
     if flow.get(f"legs:{flow.get('attempts')}"):

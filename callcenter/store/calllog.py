@@ -2,19 +2,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime, timezone
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..core import callbacks as callback_policy
 from ..core import callstatus
 from ..core.events import Event, Kind
 from ..core.records import CallRecord, apply
+from . import callbackstore
 from .models import Call, CallEvent, CallLeg
 from .sql import epoch, insert_ignore, utc
 
 #: Event kinds that change the call's own row.
 _CALL_KINDS = frozenset({Kind.RECEIVED, Kind.LANGUAGE, Kind.BLOCKED, Kind.ACCEPTED, Kind.CONNECTED,
-                         Kind.ENDED, Kind.VOICEMAIL, Kind.OVERFLOW})
+                         Kind.ENDED, Kind.VOICEMAIL, Kind.OVERFLOW, Kind.HOLD_LEFT, Kind.CALLBACK_REQUESTED})
 #: Identifiers travel with the "received" event but are kept out of the event log's data.
 _IDENTIFIER_FIELDS = ("caller_hash", "caller_enc")
 
@@ -50,7 +53,8 @@ def _merge_call(session: Session, event: Event, identifiers: Mapping[str, object
     assert event.call_sid is not None
     row = _locked(session, Call, event.call_sid, {"sid": event.call_sid, "direction": "inbound",
                                                  "outcome": "in_progress", "voicemail": False,
-                                                 "overflowed": False, "blocked": False})
+                                                 "overflowed": False, "blocked": False,
+                                                 "callback_requested": False})
     assert isinstance(row, Call)
     merged = apply(_to_record(row), event)
     row.received_at = utc(merged.received_at)
@@ -61,19 +65,26 @@ def _merge_call(session: Session, event: Event, identifiers: Mapping[str, object
     row.answered_at = utc(merged.answered_at)
     row.ended_at = utc(merged.ended_at)
     row.talk_seconds = merged.talk_seconds
+    row.held_seconds = merged.held_seconds
     row.voicemail, row.overflowed, row.blocked = merged.voicemail, merged.overflowed, merged.blocked
+    row.callback_requested = merged.callback
     row.outcome = merged.outcome
     row.wait_seconds = merged.wait_seconds
     if identifiers.get("caller_hash") and row.caller_hash is None:
         row.caller_hash = str(identifiers["caller_hash"])
         row.caller_enc = str(identifiers.get("caller_enc") or "") or None
+    if event.kind in (Kind.ACCEPTED, Kind.RECEIVED) and row.caller_hash and row.staff_id is not None:
+        # The caller reached a person: their open callback request has been answered.
+        callbackstore.close_open(session, row.caller_hash, callback_policy.COMPLETED, utc(event.at) or _now(),
+                                 "reached on an inbound call")
 
 
 def _to_record(row: Call) -> CallRecord:
     return CallRecord(
         sid=row.sid, received_at=epoch(row.received_at), line=row.line, language=row.language,
         status=row.status, staff_id=row.staff_id, answered_at=epoch(row.answered_at),
-        ended_at=epoch(row.ended_at), talk_seconds=row.talk_seconds, voicemail=bool(row.voicemail),
+        ended_at=epoch(row.ended_at), talk_seconds=row.talk_seconds, held_seconds=row.held_seconds,
+        callback=bool(row.callback_requested), voicemail=bool(row.voicemail),
         overflowed=bool(row.overflowed), blocked=bool(row.blocked))
 
 
@@ -89,3 +100,7 @@ def _merge_leg(session: Session, event: Event) -> None:
     if callstatus.is_final(status):
         ended = epoch(row.ended_at)
         row.ended_at = utc(event.at if ended is None else max(ended, event.at))
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)

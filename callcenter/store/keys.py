@@ -17,6 +17,12 @@ BLOCKLIST = f"{TAG}:blocklist"
 TALKING = f"{TAG}:talking"
 #: Set of staff ids that the directory in Redis knows.
 STAFF_IDS = f"{TAG}:staff-ids"
+#: Sorted set: callers holding, scored by when their call arrived (their place in line).
+HOLD = f"{TAG}:hold"
+#: Sorted set: when held callers were handed to staff (for the expected wait).
+HOLD_ANSWERED = f"{TAG}:hold-answered"
+#: String with TTL: a dispatch job is queued; more triggers need not queue another.
+DISPATCH_REQUESTED = f"{TAG}:dispatch-requested"
 
 
 def staff(staff_id: int) -> str:

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -74,6 +75,8 @@ class Call(Base):
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     wait_seconds: Mapped[float | None] = mapped_column(Float)
     talk_seconds: Mapped[int | None] = mapped_column(Integer)
+    held_seconds: Mapped[int | None] = mapped_column(Integer)
+    callback_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     voicemail: Mapped[bool] = mapped_column(Boolean, default=False)
     overflowed: Mapped[bool] = mapped_column(Boolean, default=False)
     blocked: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -121,9 +124,19 @@ class BlockedNumber(Base):
 
 
 class CallbackRequest(Base):
-    """A request to be called back (filled in by the callback feature)."""
+    """A caller's request to be called back (from the phone, the web form or a voicemail).
+
+    One open request per number: a partial unique index on the number's lookup hash for
+    the open states; a second request merges into the first and keeps its place in line.
+    """
 
     __tablename__ = "callback_requests"
+    __table_args__ = (
+        Index("uq_callback_requests_open_number", "number_hash", unique=True,
+              sqlite_where=text("status IN ('pending', 'in_progress')"),
+              postgresql_where=text("status IN ('pending', 'in_progress')")),
+        Index("ix_callback_requests_due", "status", "next_attempt_at"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     source: Mapped[str] = mapped_column(String(20))  # phone | web | voicemail
@@ -132,8 +145,52 @@ class CallbackRequest(Base):
     number_enc: Mapped[str] = mapped_column(Text)
     call_sid: Mapped[str | None] = mapped_column(String(40), index=True)
     requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Its place in line: when the caller first called (a merged request keeps the earlier one).
+    original_call_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    line: Mapped[str | None] = mapped_column(String(40))
+    language: Mapped[str | None] = mapped_column(String(10))
+    time_zones: Mapped[str] = mapped_column(String(400), default="")
+    preferred: Mapped[str] = mapped_column(String(20), default="asap")
+    consent_voicemail: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_name: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_any_time: Mapped[bool] = mapped_column(Boolean, default=False)
+    first_name_enc: Mapped[str | None] = mapped_column(Text)
+    insurance_enc: Mapped[str | None] = mapped_column(Text)
+    recording_sid: Mapped[str | None] = mapped_column(String(40))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    current_attempt_id: Mapped[int | None] = mapped_column(Integer)
+    last_outcome: Mapped[str | None] = mapped_column(String(20))
+    assigned_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("callback_requests.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_reason: Mapped[str | None] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
                                                  onupdate=func.now())
+
+
+class CallbackAttempt(Base):
+    """One try at a callback: the staff member's call, then (if they accept) the caller's leg.
+
+    The row exists before the REST request that places the staff call, so a call Twilio
+    may or may not have placed (a 5xx, a timeout) is reconciled from its status callbacks.
+    """
+
+    __tablename__ = "callback_attempts"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("callback_requests.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)  # 1, 2, 3 ... among the caller's attempts
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    staff_call_sid: Mapped[str | None] = mapped_column(String(40), index=True)
+    caller_call_sid: Mapped[str | None] = mapped_column(String(40))
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    answered_by: Mapped[str | None] = mapped_column(String(30))
+    voicemail_left: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    deadline_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class AuditEntry(Base):

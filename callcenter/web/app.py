@@ -21,8 +21,9 @@ def create_app(settings: Settings | None = None, *, helpline: Helpline | None = 
                                 x_port=settings.trusted_proxies, x_prefix=settings.trusted_proxies)
     app.extensions["callcenter"] = helpline or Helpline.from_settings(settings)
 
-    from . import voice
-    app.register_blueprint(voice.bp)
+    from . import voice, voice_callbacks, voice_queue
+    for blueprint in (voice.bp, voice_queue.bp, voice_callbacks.bp):
+        app.register_blueprint(blueprint)
     app.add_url_rule("/healthz", "healthz", healthz)
 
     from .. import cli

@@ -134,11 +134,11 @@ def voicemail_only(cf: CallFlow, language: Language, *, voicemail_url: str, reco
     return str(response)
 
 
-def voicemail_done(cf: CallFlow, language: Language, *, received: bool) -> str:
+def voicemail_done(cf: CallFlow, language: Language, *, received: bool, promised: bool = True) -> str:
     """Thank the caller for their message (or tell them none was heard), then hang up."""
     response = VoiceResponse()
     if received:
-        _say(response, cf, language, "voicemail_thanks")
+        _say(response, cf, language, "voicemail_thanks" if promised else "voicemail_received")
     else:
         _say(response, cf, language, "voicemail_empty")
         _say(response, cf, language, "call_again")

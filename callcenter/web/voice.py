@@ -1,94 +1,20 @@
-"""Twilio's voice webhooks (all POST, all signed). Thin views: parse, one use case, TwiML.
+"""Twilio's voice webhooks for the caller's call and staff legs (all POST, all signed).
 
-Any failure inside a view (Redis down, a bug) still answers the caller: the same static
-TwiML as ``/voice/fallback`` — the safety line and the overflow line — never a 500.
+Thin views: parse, one use case, TwiML. Any failure inside a view (Redis down, a bug)
+still answers: the caller gets the same static TwiML as ``/voice/fallback`` — the safety
+line and the overflow line — never a 500.
 """
 from __future__ import annotations
 
-import functools
-import logging
-from collections.abc import Callable
-from typing import Any
-from urllib.parse import urlencode
+from flask import Response, abort, request
 
-from flask import Blueprint, Response, abort, current_app, request
-from werkzeug.exceptions import HTTPException
-
-from ..numbers import caller_number
 from ..services import calls, ringall, status, voicemail
-from ..services.decisions import AskLanguage, Goodbye, NoOneFree, Ring
 from ..services.helpline import Helpline
 from . import forms, twiml
-from .security import valid_signature
+from .common import call_sid, fallback_response, helpline, replay_safe, url, voice_blueprint, xml
+from .render import render
 
-log = logging.getLogger(__name__)
-bp = Blueprint("voice", __name__, url_prefix="/voice")
-
-
-def helpline() -> Helpline:
-    return current_app.extensions["callcenter"]  # type: ignore[no-any-return]
-
-
-def url(path: str, **query: Any) -> str:
-    """A relative URL of this blueprint (Twilio resolves it against the request URL)."""
-    return f"/voice{path}?{urlencode(query)}" if query else f"/voice{path}"
-
-
-def xml(body: str) -> Response:
-    return Response(body, mimetype="text/xml")
-
-
-@bp.before_request
-def check_signature() -> None:
-    if not valid_signature(request, helpline().settings):
-        log.warning("rejected %s: missing or invalid X-Twilio-Signature", request.path)
-        abort(403)
-
-
-@bp.errorhandler(Exception)
-def answer_anyway(error: Exception) -> Response | HTTPException:
-    if isinstance(error, HTTPException):
-        return error
-    log.error("webhook %s failed (%s); answered with the fallback", request.path, type(error).__name__,
-              exc_info=error)
-    return failure_answer(request.path)
-
-
-def failure_answer(path: str) -> Response:
-    """What each kind of request gets when the service cannot do its work."""
-    cf = current_app.extensions["callcenter"].settings.callflow
-    if path in (url("/status"), url("/recording")):
-        return xml(twiml.empty())
-    if path.startswith(url("/screen")):  # a staff leg: the caller's own Dial moves on
-        return xml(twiml.screen_answer(cf, result="gone", queue=None))
-    if path == url("/ring-all/wait"):  # only a few verbs are allowed while queued: leave the queue
-        return xml(twiml.ring_all_wait(cf, cf.default_language, leave=True, announce=False))
-    return fallback_response()
-
-
-def call_sid() -> str:
-    """The request's CallSid; a request without a valid one gets the fallback answer."""
-    sid = forms.sid(request.form.get("CallSid"))
-    if sid is None:
-        abort(fallback_response())
-    return sid
-
-
-def replay_safe(view: Callable[[], str]) -> Callable[[], Response]:
-    """Answer a replayed webhook (same call, same step URL) with the TwiML given the first time."""
-
-    @functools.wraps(view)
-    def wrapper() -> Response:
-        sid = call_sid()
-        key = request.path + "?" + request.query_string.decode("latin-1")
-        cached = helpline().flows.cached_answer(sid, key)
-        if cached is not None:
-            return xml(cached)
-        body = view()
-        helpline().flows.remember_answer(sid, key, body)
-        return xml(body)
-
-    return wrapper
+bp = voice_blueprint("voice")
 
 
 # ---------------------------------------------------------------- the caller's call
@@ -114,6 +40,11 @@ def language() -> str:
 @replay_safe
 def route() -> str:
     h, sid = helpline(), call_sid()
+    return route_step(h, sid)
+
+
+def route_step(h: Helpline, sid: str) -> str:
+    """The routing step's answer (also what a held caller redirected out of the queue gets)."""
     return render(h, sid, calls.route_call(h, sid))
 
 
@@ -149,7 +80,8 @@ def voicemail_left() -> str:
     h, sid = helpline(), call_sid()
     taken = voicemail.voicemail_recorded(h, sid, forms.sid(request.form.get("RecordingSid")),
                                          forms.whole(request.form.get("RecordingDuration")))
-    return twiml.voicemail_done(h.callflow, h.callflow.language(taken.language), received=taken.received)
+    return twiml.voicemail_done(h.callflow, h.callflow.language(taken.language), received=taken.received,
+                                promised=taken.promised)
 
 
 @bp.post("/overflow-result")
@@ -162,29 +94,6 @@ def overflow_result() -> str:
     step = h.flows.next_step(sid)
     return twiml.voicemail_only(h.callflow, language, voicemail_url=url("/voicemail", s=step),
                                 recording_url=url("/recording", call=sid))
-
-
-def render(h: Helpline, sid: str, decision: Ring | NoOneFree | Goodbye | AskLanguage) -> str:
-    """TwiML for a routing decision."""
-    cf = h.callflow
-    language = cf.language(decision.language)
-    if isinstance(decision, AskLanguage):
-        return twiml.ask_language_again(cf, url("/language", s=decision.step))
-    if isinstance(decision, Goodbye):
-        return twiml.goodbye(cf, language, say=decision.say)
-    if isinstance(decision, NoOneFree):
-        return twiml.no_one_free(
-            cf, language, mode=decision.mode, overflow_number=decision.overflow_number,
-            caller_id=decision.caller_id, voicemail_url=url("/voicemail", s=decision.step),
-            recording_url=url("/recording", call=sid), overflow_url=url("/overflow-result", s=decision.step))
-    if decision.ring_all:
-        return twiml.ring_all(cf, language, queue=calls.ring_all_queue(sid), first=decision.first,
-                              wait_url=url("/ring-all/wait", s=decision.step),
-                              action=url("/ring-all/result", s=decision.step))
-    return twiml.ring(cf, language, decision.staff, timeout=decision.timeout, first=decision.first,
-                      action=url("/dial-result", s=decision.step), caller_id=decision.caller_id,
-                      screen_url=lambda staff: url("/screen", staff=staff, call=sid),
-                      status_url=lambda staff: url("/status", staff=staff, call=sid))
 
 
 # ---------------------------------------------------------------- the staff leg
@@ -247,15 +156,6 @@ def recording() -> Response:
 
 
 # ---------------------------------------------------------------- fallback (no Redis, no database)
-
-
-def fallback_response() -> Response:
-    settings = current_app.extensions["callcenter"].settings
-    cf = settings.callflow
-    dialled = caller_number(request.form.get("To"))
-    line = cf.line_for_number(dialled)
-    return xml(twiml.fallback(cf, overflow_number=cf.overflow_for(line), caller_id=dialled,
-                              after_url=url("/fallback/after")))
 
 
 @bp.post("/fallback")

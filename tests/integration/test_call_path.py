@@ -108,13 +108,13 @@ def test_k_misses_in_a_row_set_a_staff_member_away(webhooks, helpline, team: Tea
         [leg] = call.legs()
         assert team.by_phone(leg.contact) == careless
         call.dial_result("no-answer")
-        assert call.last.find("Record") is not None  # nobody else: voicemail
+        assert call.menu_offered()  # nobody else: hold, callback or voicemail
     [live] = helpline.board.live([careless])
     assert (live.presence, live.reason) == ("away", "missed calls")
     assert ("staff.autopaused", careless) in events(helpline)
     call = InboundCall(webhooks)
     call.to_routing()
-    assert call.last.find("Dial") is None
+    assert call.last.find("Dial") is None and call.menu_offered()
 
 
 def test_the_hunt_budget_ends_in_voicemail_that_is_recorded(webhooks, helpline, team: Team) -> None:
@@ -129,7 +129,8 @@ def test_the_hunt_budget_ends_in_voicemail_that_is_recorded(webhooks, helpline, 
         call.dial_result("no-answer")
     assert len(offered) == helpline.callflow.routing.hunt_max_attempts == 4
     assert len(set(offered)) == 4
-    record = call.last.find("Record")
+    assert call.menu_offered()
+    record = call.choose("3").find("Record")
     assert record is not None and record.get("maxLength") == "120"
     thanks = call.post(record.get("action"), RecordingSid="RE" + "5" * 32, RecordingDuration="14",
                        RecordingUrl="https://api.twilio.com/x")
@@ -141,7 +142,9 @@ def test_the_hunt_budget_ends_in_voicemail_that_is_recorded(webhooks, helpline, 
 
 def test_when_nobody_is_free_the_caller_is_never_left_in_silence(webhooks, helpline) -> None:
     call = InboundCall(webhooks)
-    root = call.to_routing()
+    call.to_routing()
+    assert call.menu_offered()
+    root = call.choose("3")
     assert root.find("Record") is not None and twiml.verbs(root)[-1] == "Hangup"
     empty = call.post(root.find("Record").get("action"), RecordingDuration="0")
     assert "did not hear a message" in twiml.spoken(empty)[0]
@@ -226,4 +229,4 @@ def test_unknown_call_state_is_rebuilt_and_the_caller_still_routed(webhooks, hel
     call.to_routing()
     helpline.redis.delete(keys.call(call.sid))  # e.g. Redis lost it
     root = call.post("/voice/route?s=99")
-    assert root.find("Dial") is not None or root.find("Record") is not None
+    assert root.find("Dial") is not None or call.menu_offered()

@@ -68,7 +68,8 @@ def test_webhooks_keep_answering_while_the_database_is_down_and_nothing_is_lost(
     hooks = Webhooks(create_app(down, helpline=h).test_client(), down)
     calls = [InboundCall(hooks) for _ in range(3)]
     for call in calls:
-        assert call.to_routing().find("Record") is not None  # answered without the database
+        call.to_routing()
+        assert call.menu_offered()  # answered without the database
     recorder = Recorder(h, consumer="r1")
     from sqlalchemy.exc import OperationalError
 

@@ -174,9 +174,9 @@ def test_wrap_up_returns_a_staff_member_to_available_through_a_scheduled_job(set
     leg.status("completed", CallDuration="60")
     assert h.board.wrapup_token(staff) is not None
     assert isinstance(_route(h), NoOneFree)  # in wrap-up: not offered a call
-    assert run_jobs(h, rq_redis) == 0  # the end of wrap-up is scheduled, not due yet
+    assert "end_wrapup" not in run_jobs(h, rq_redis)  # the end of wrap-up is scheduled, not due yet
     time.sleep(1.2)
-    assert run_jobs(h, rq_redis) == 1
+    assert "end_wrapup" in run_jobs(h, rq_redis)
     assert h.board.wrapup_token(staff) is None
     assert ("staff.wrapup_ended", staff) in events(h)
     assert _route(h).staff[0].id == staff

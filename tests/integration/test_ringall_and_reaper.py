@@ -29,7 +29,7 @@ def test_ring_all_rings_every_free_phone_and_the_first_to_press_1_wins(settings,
     root = call.to_routing()
     enqueue = root.find("Enqueue")
     assert enqueue.text == f"cc-{call.sid}"
-    assert run_jobs(h, rq_redis) == 1  # ring_staff placed the calls
+    assert "ring_staff" in run_jobs(h, rq_redis)  # it placed the calls
     created = fake_twilio.created()
     assert sorted(r["form"]["To"] for r in created) == sorted(team.phones.values())
     assert all(r["form"]["From"] == "+12025550100" for r in created)
@@ -50,7 +50,7 @@ def test_ring_all_rings_every_free_phone_and_the_first_to_press_1_wins(settings,
     assert won.find("Dial/Queue").text == f"cc-{call.sid}"
     lost = first.press("1")
     assert "colleague" in twiml.spoken(lost)[0]
-    assert run_jobs(h, rq_redis) == 1  # stop_ringing hangs up the leg still ringing
+    assert "stop_ringing" in run_jobs(h, rq_redis)  # it hangs up the legs still ringing
     cancels = [r for r in fake_twilio.requests if r["form"].get("Status")]
     assert len(cancels) == 2  # the first staff member's leg (screening) and the third (ringing)
     assert {r["form"]["Status"] for r in cancels} == {"canceled", "completed"}
@@ -78,8 +78,8 @@ def test_a_ring_all_round_nobody_answers_moves_on_and_counts_misses(settings, fa
     after = call.post(enqueue.get("action"), QueueResult="leave", QueueTime="40")
     misses = [s for kind, s in events(h, call.sid) if kind == "call.missed"]
     assert sorted(misses) == sorted(staff)
-    assert after.find("Record") is not None  # everyone was just rung: voicemail, not the same round again
-    assert run_jobs(h, rq_redis) == 1  # stop_ringing for the round
+    assert after.find("Gather").get("action").startswith("/voice/menu")  # everyone was just rung: the menu
+    assert "stop_ringing" in run_jobs(h, rq_redis)
     assert len([r for r in fake_twilio.requests if r["form"].get("Status") == "canceled"]) == 2
 
 

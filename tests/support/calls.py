@@ -77,6 +77,11 @@ class InboundCall:
         assert {child.tag for child in root} <= allowed, f"verbs not allowed in a wait URL: {root}"
         return root
 
+    def menu_offered(self) -> bool:
+        """The last document is the "no one free" menu (1 hold, 2 callback, 3 voicemail)."""
+        gather = self.last.find("Gather") if self.last is not None else None
+        return gather is not None and gather.get("action", "").startswith("/voice/menu")
+
     def dial_in(self) -> ET.Element:
         return self.post("/voice/incoming", CallStatus="ringing")
 

@@ -80,17 +80,22 @@ class CheckedJobs:
 
 
 class CountingWorker(SimpleWorker):
-    """RQ's in-process worker, counting the jobs it ran."""
+    """RQ's in-process worker, remembering the jobs it ran."""
 
-    executed = 0
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.executed: list[str] = []
 
     def execute_job(self, job: Any, queue: Any) -> Any:
-        self.executed += 1
+        self.executed.append(job.func_name.removeprefix("workers.jobs."))
         return super().execute_job(job, queue)
 
 
-def run_jobs(helpline: Any, rq_redis: Redis) -> int:
-    """Move due scheduled jobs to the queue, run every queued job in this process; none may fail."""
+def run_jobs(helpline: Any, rq_redis: Redis) -> list[str]:
+    """Move due scheduled jobs to the queue, run every queued job in this process; none may fail.
+
+    Returns the names of the jobs run (``workers.jobs.`` left off), in order.
+    """
     context.install(helpline)
     scheduler = RQScheduler([QUEUE], connection=rq_redis)
     if scheduler.acquire_locks():

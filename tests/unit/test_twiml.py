@@ -85,5 +85,6 @@ def test_the_fallback_is_the_safety_line_and_the_overflow_line() -> None:
 def test_every_prompt_is_spoken_text_without_placeholders_left() -> None:
     for language in CF.languages:
         for name in CF.prompts[language.code]:
-            text = CF.prompt(language.code, name, digit="1", language="Spanish")
+            text = CF.prompt(language.code, name, digit="1", language="Spanish", position="2", minutes="4",
+                             asked="3:05 PM", helpline="2 0 2 5 5 5 0 1 0 0")
             assert text and "{" not in text

@@ -1,0 +1,181 @@
+"""The calls of a callback attempt: the staff member first, then the caller from the helpline.
+
+Staff hear who asked and when (never the number) and press 1; only then is the caller
+dialled, from the helpline's number, with a neutral greeting unless they agreed to hear
+the organisation's name. An answering machine gets a discreet message only with consent.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from ..core import callstatus
+from ..store import callbackstore
+from ..store.models import CallbackAttempt
+from . import callbacks
+from .dispatch import _finish
+from .helpline import Helpline
+from .staff import end_staff_call, staff_missed
+
+log = logging.getLogger(__name__)
+MACHINE = ("machine_start", "machine_end_beep", "machine_end_silence", "machine_end_other", "fax")
+
+
+def token(attempt_id: int) -> str:
+    """What the staff member's reservation is held for during this attempt."""
+    return f"cb-{attempt_id}"
+
+
+@dataclass(frozen=True)
+class StaffOffer:
+    """What the staff member hears when they pick up (``needed`` False: nothing to do)."""
+
+    needed: bool
+    asked: str = ""
+    language_name: str = ""
+    may_say_name: bool = False
+
+
+@dataclass(frozen=True)
+class DialCaller:
+    """After the staff member pressed 1: dial the caller (or say why not)."""
+
+    result: str  # dial | not_needed | declined
+    number: str = ""
+    caller_id: str = ""
+    timeout: int = 30
+    machine_detection: bool = True
+
+
+@dataclass(frozen=True)
+class CallerGreeting:
+    """What the caller's side hears on answering: greet (then bridge), a message, or nothing."""
+
+    kind: str  # greet | message | hangup
+    named: bool
+    language: str
+    helpline: str = ""
+
+
+def staff_answered(h: Helpline, attempt_id: int, staff_call_sid: str | None) -> StaffOffer:
+    """The staff phone was answered: describe the callback, or say it is no longer needed."""
+    cf = h.callflow
+    with h.database.session() as session:
+        pair = callbackstore.active_attempt(session, attempt_id)
+        if pair is None:
+            return StaffOffer(needed=False)
+        attempt, request = pair
+        if attempt.staff_call_sid is None and staff_call_sid:
+            attempt.staff_call_sid = staff_call_sid
+        callbackstore.move_attempt(session, attempt_id, ("placing",), "staff_ringing")
+        asked = (request.original_call_at or request.requested_at)
+        language = cf.language(request.language).name
+        may_say_name = bool(request.consent_name)
+    local = _aware(asked).astimezone(ZoneInfo(cf.timezone))
+    today = datetime.fromtimestamp(h.clock(), ZoneInfo(cf.timezone)).date()
+    spoken = local.strftime("%-I:%M %p") if local.date() == today else local.strftime("%-I:%M %p on %A")
+    return StaffOffer(needed=True, asked=spoken, language_name=language, may_say_name=may_say_name)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def staff_pressed(h: Helpline, attempt_id: int, digits: str) -> DialCaller:
+    """1 accepts: the staff member wins the attempt and the caller is dialled, once."""
+    if digits != "1":
+        return DialCaller(result="declined")
+    cf = h.callflow
+    with h.database.session() as session:
+        attempt = session.get(CallbackAttempt, attempt_id)
+        staff_id = attempt.staff_id if attempt else None
+    if staff_id is None:
+        return DialCaller(result="not_needed")
+    outcome = h.board.accept(token(attempt_id), staff_id, talk_ms=cf.routing.max_call_seconds * 1000,
+                             check_at_ms=h.now_ms() + cf.routing.reaper_check_seconds * 1000, day=h.today())
+    if outcome not in ("accepted", "already"):
+        return DialCaller(result="not_needed")
+    deadline = callbacks.now(h) + timedelta(seconds=cf.routing.max_call_seconds)
+    with h.database.session() as session:
+        pair = callbackstore.active_attempt(session, attempt_id)
+        if pair is None:
+            return DialCaller(result="not_needed")
+        attempt, request = pair
+        moved = callbackstore.move_attempt(session, attempt_id, ("placing", "staff_ringing"), "staff_accepted",
+                                           deadline_at=deadline)
+        if not moved and attempt.state != "staff_accepted":  # a replay after acceptance dials the same
+            return DialCaller(result="not_needed")
+        number = h.identifiers.reveal(request.number_enc)
+        line = request.line
+    log.info("callback attempt %s accepted by staff %s; dialling the caller", attempt_id, staff_id)
+    return DialCaller(result="dial", number=number, caller_id=cf.caller_id(line),
+                      timeout=cf.callbacks.caller_ring_seconds,
+                      machine_detection=cf.callbacks.answering_machine_detection)
+
+
+def caller_answered(h: Helpline, attempt_id: int, answered_by: str) -> CallerGreeting:
+    """The caller's phone was answered: a person hears a greeting; a machine, maybe a message."""
+    cf = h.callflow
+    with h.database.session() as session:
+        attempt = session.get(CallbackAttempt, attempt_id)
+        request = attempt and session.get(callbackstore.CallbackRequest, attempt.request_id)
+        if attempt is None or request is None:
+            return CallerGreeting(kind="hangup", named=False, language=cf.default_language.code)
+        attempt.answered_by = answered_by[:30] or "unknown"
+        machine = answered_by in MACHINE
+        leave_message = machine and answered_by != "fax" and request.consent_voicemail
+        attempt.voicemail_left = bool(leave_message)
+        named, language, line = bool(request.consent_name), request.language, request.line
+    if machine:
+        return CallerGreeting(kind="message" if leave_message else "hangup", named=named,
+                              language=language or cf.default_language.code, helpline=cf.caller_id(line))
+    return CallerGreeting(kind="greet", named=named, language=language or cf.default_language.code)
+
+
+def dial_finished(h: Helpline, attempt_id: int, dial_status: str) -> str:
+    """The staff member's dial to the caller ended: record the outcome; returns it."""
+    with h.database.session() as session:
+        attempt = session.get(CallbackAttempt, attempt_id)
+        answered_by = (attempt.answered_by if attempt else None) or ""
+    if dial_status in ("completed", "answered"):
+        outcome = "machine" if answered_by in MACHINE else "reached"
+    elif dial_status in ("busy", "no-answer", "failed"):
+        outcome = dial_status
+    else:
+        outcome = "staff_hung_up"  # the staff member hung up before the caller answered: not counted
+    _finish(h, attempt_id, outcome)
+    log.info("callback attempt %s: %s", attempt_id, outcome)
+    return outcome
+
+
+def staff_leg_status(h: Helpline, attempt_id: int, status: str) -> None:
+    """The staff member's call ended: wrap-up if they took it; else it was their miss, not the caller's."""
+    if not callstatus.is_final(status):
+        return
+    with h.database.session() as session:
+        attempt = session.get(CallbackAttempt, attempt_id)
+        staff_id = attempt.staff_id if attempt else None
+        accepted = attempt is not None and attempt.state in ("staff_accepted", "ended") and \
+            attempt.outcome not in ("staff_missed", "not_placed", "lost")
+    if staff_id is None:
+        return
+    owner = token(attempt_id)
+    if h.board.winner(owner) == staff_id and accepted:
+        end_staff_call(h, owner, staff_id)
+        _finish(h, attempt_id, "failed")  # only if the dial result never came: the caller was not reached
+        return
+    if callstatus.missed_by(status, accepted=False):
+        staff_missed(h, owner, staff_id, reason=status)
+    h.board.release(staff_id, owner)
+    _finish(h, attempt_id, "staff_missed")
+
+
+def caller_leg_status(h: Helpline, attempt_id: int, leg_sid: str, status: str) -> None:
+    """The caller's leg of a callback: remember its SID and how far it got (for reconciling)."""
+    h.flows.advance_status(leg_sid, status)
+    with h.database.session() as session:
+        attempt = session.get(CallbackAttempt, attempt_id)
+        if attempt is not None and attempt.caller_call_sid is None:
+            attempt.caller_call_sid = leg_sid

@@ -1,0 +1,51 @@
+"""Placing outbound calls: paced by the shared limiter, retried only when Twilio says it is safe."""
+from __future__ import annotations
+
+import logging
+import random
+import time
+
+import requests
+from twilio.base.exceptions import TwilioRestException
+
+from .helpline import Helpline
+from .ringall import outbound_limiter
+
+log = logging.getLogger(__name__)
+MAX_429_RETRIES = 5
+
+
+class NotPlaced(Exception):
+    """Twilio refused the call (a 4xx): it certainly was not placed."""
+
+
+class MaybePlaced(Exception):
+    """A 5xx or a timeout: Twilio may have placed the call. Never retry blindly."""
+
+
+def place_call(h: Helpline, *, to: str, from_: str, url: str, status_callback: str, timeout: int,
+               machine_detection: str | None = None, sleep=time.sleep) -> str:  # type: ignore[no-untyped-def]
+    """One outbound call through the shared rate limiter; returns its SID.
+
+    429 (too many concurrent requests) was not processed: back off with jitter and retry.
+    A 5xx or a network timeout may have placed the call: raise MaybePlaced.
+    """
+    limiter = outbound_limiter(h)
+    for attempt in range(MAX_429_RETRIES + 1):
+        if not limiter.acquire(timeout=120):
+            raise NotPlaced("the outbound limiter gave no slot within 120 s")
+        try:
+            return h.telephony.place_call(to=to, from_=from_, url=url, status_callback=status_callback,
+                                          timeout=timeout, machine_detection=machine_detection)
+        except TwilioRestException as exc:
+            if exc.status == 429 and attempt < MAX_429_RETRIES:
+                delay = min(30.0, 0.5 * 2 ** attempt) * random.uniform(0.5, 1.0)
+                log.info("Twilio said 429; retrying in %.1fs", delay)
+                sleep(delay)
+                continue
+            if exc.status >= 500:
+                raise MaybePlaced(f"Twilio answered {exc.status}") from None
+            raise NotPlaced(f"Twilio refused the call ({exc.status})") from None
+        except (requests.Timeout, requests.ConnectionError) as exc:
+            raise MaybePlaced(type(exc).__name__) from None
+    raise NotPlaced("Twilio kept answering 429")
