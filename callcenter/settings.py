@@ -11,10 +11,10 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import time as dt_time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-from datetime import time as dt_time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
@@ -97,6 +97,8 @@ class Callbacks:
     staff_ring_seconds: int = 25
     caller_ring_seconds: int = 30
     answering_machine_detection: bool = True
+    web_requests_per_address_per_hour: int = 5
+    web_requests_per_number_per_day: int = 3
 
     @property
     def default_region(self) -> str:
@@ -232,7 +234,7 @@ class Settings:
             redis_timeout=_float("CALLCENTER_REDIS_TIMEOUT", get("CALLCENTER_REDIS_TIMEOUT") or "2", 0.05, 10),
             database_url=database_url(get("DATABASE_URL") or "sqlite:///var/callcenter.db"),
             identifier_key=decode_key("CALLCENTER_IDENTIFIER_KEY", _required(get, "CALLCENTER_IDENTIFIER_KEY")),
-            secret_key=get("CALLCENTER_SECRET_KEY"),
+            secret_key=_required(get, "CALLCENTER_SECRET_KEY"),
             outbound_calls_per_second=_float("CALLCENTER_OUTBOUND_CALLS_PER_SECOND",
                                              get("CALLCENTER_OUTBOUND_CALLS_PER_SECOND") or "1", 0.01, 100),
             log_level=_choice("CALLCENTER_LOG_LEVEL", (get("CALLCENTER_LOG_LEVEL") or "INFO").upper(),
@@ -547,7 +549,8 @@ def _clock(name: str, value: Any) -> dt_time:
 def _callbacks(raw: Any, where: str) -> Callbacks:
     name = f"{where}: callbacks"
     _mapping(raw, name, {"regions", "calling_window", "attempts", "retry_after_minutes", "order",
-                         "staff_ring_seconds", "caller_ring_seconds", "answering_machine_detection"})
+                         "staff_ring_seconds", "caller_ring_seconds", "answering_machine_detection",
+                         "web_requests_per_address_per_hour", "web_requests_per_number_per_day"})
     default = Callbacks()
     regions = raw.get("regions", list(default.regions))
     if not isinstance(regions, list) or not regions or not all(
@@ -569,4 +572,8 @@ def _callbacks(raw: Any, where: str) -> Callbacks:
         caller_ring_seconds=_int(f"{name}.caller_ring_seconds", raw.get("caller_ring_seconds", 30), 5, 120),
         answering_machine_detection=_bool(raw.get("answering_machine_detection", True),
                                           f"{name}.answering_machine_detection"),
+        web_requests_per_address_per_hour=_int(f"{name}.web_requests_per_address_per_hour",
+                                               raw.get("web_requests_per_address_per_hour", 5), 1, 1000),
+        web_requests_per_number_per_day=_int(f"{name}.web_requests_per_number_per_day",
+                                             raw.get("web_requests_per_number_per_day", 3), 1, 100),
     )

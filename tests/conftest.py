@@ -29,16 +29,29 @@ from .support.redis_server import RedisServer
 from .support.twilio_rest import SpecCheckedTwilio
 
 ROOT = Path(__file__).resolve().parent.parent
-LOG_DIR = ROOT / "artifacts" / "test-logs"
+LOGS = ROOT / "artifacts" / "test-logs"
+#: This run's own folder: another test run in the same checkout never mixes its logs in.
+LOG_DIR = LOGS / f"run-{os.getpid()}"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if LOG_DIR.exists():
-        shutil.rmtree(LOG_DIR)
-    LOG_DIR.mkdir(parents=True)
+    for old in LOGS.glob("run-*") if LOGS.exists() else []:
+        if not _alive(int(old.name.removeprefix("run-"))):
+            shutil.rmtree(old, ignore_errors=True)
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
     stream = (LOG_DIR / "suite.log").open("w", encoding="utf-8")
     config._suite_log_stream = stream  # type: ignore[attr-defined]
     logs.configure("DEBUG", stream=stream)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

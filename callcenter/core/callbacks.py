@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 #: Request states. Open ones may still be called; every request ends in exactly one terminal one.
@@ -93,10 +93,10 @@ def _local_instant(day: object, clock: time, tz: ZoneInfo) -> datetime:
     and the moment after the gap when DST skips it)."""
     naive = datetime.combine(day, clock)  # type: ignore[arg-type]
     local = naive.replace(tzinfo=tz, fold=0)
-    if local.astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None) != naive:
+    if local.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
         # Skipped by a DST jump: the first moment after the gap.
         local = (naive + timedelta(hours=1)).replace(tzinfo=tz)
-    return local.astimezone(timezone.utc)
+    return local.astimezone(UTC)
 
 
 def may_call(now: datetime, zones: Sequence[str], window: Window, any_time: bool) -> bool:

@@ -147,7 +147,7 @@ DEFAULTS: Mapping[str, Mapping[str, str]] = {
             "Please call back at {helpline}. Thank you."
         ),
         "voicemail_received": "Thank you. We received your message.",
-        "callback_offer": "Callback for a {language} speaking caller who asked at {asked}.",
+        "callback_offer": "Callback in {language} for a caller who asked at {asked}.",
         "callback_offer_name_ok": "You may say our name. Press 1 to dial.",
         "callback_offer_name_no": "Do not say our name unless they do. Press 1 to dial.",
         "callback_dialing": "Dialing the caller now.",
@@ -236,7 +236,7 @@ DEFAULTS: Mapping[str, Mapping[str, str]] = {
             "Por favor llame al {helpline}. Gracias."
         ),
         "voicemail_received": "Gracias. Recibimos su mensaje.",
-        "callback_offer": "Devolución de llamada para una persona que habla {language} y llamó a las {asked}.",
+        "callback_offer": "Devolución de llamada en {language} para una persona que llamó a las {asked}.",
         "callback_offer_name_ok": "Puede decir nuestro nombre. Oprima 1 para marcar.",
         "callback_offer_name_no": "No diga nuestro nombre a menos que lo digan. Oprima 1 para marcar.",
         "callback_dialing": "Marcando ahora.",

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ..core import callstatus
 from ..store import callbackstore
-from ..store.models import CallbackAttempt
+from ..store.models import CallbackAttempt, CallbackRequest
 from . import callbacks
 from .dispatch import _finish
 from .helpline import Helpline
@@ -80,7 +80,7 @@ def staff_answered(h: Helpline, attempt_id: int, staff_call_sid: str | None) -> 
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def staff_pressed(h: Helpline, attempt_id: int, digits: str) -> DialCaller:
@@ -120,7 +120,7 @@ def caller_answered(h: Helpline, attempt_id: int, answered_by: str) -> CallerGre
     cf = h.callflow
     with h.database.session() as session:
         attempt = session.get(CallbackAttempt, attempt_id)
-        request = attempt and session.get(callbackstore.CallbackRequest, attempt.request_id)
+        request = session.get(CallbackRequest, attempt.request_id) if attempt else None
         if attempt is None or request is None:
             return CallerGreeting(kind="hangup", named=False, language=cf.default_language.code)
         attempt.answered_by = answered_by[:30] or "unknown"

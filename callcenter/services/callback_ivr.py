@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .. import numbers
 from ..store import keys
@@ -108,7 +108,7 @@ def _save(h: Helpline, call_sid: str, choice: str) -> CallbackDone:
             line=flow.get("line"), language=language, preferred=preferred,
             consent_voicemail=flow.get("cb_voicemail") == "1", consent_name=flow.get("cb_name") == "1",
             consent_any_time=choice == "any",
-            original_call_at=datetime.fromtimestamp(float(flow.get("received_at") or h.clock()), timezone.utc))
+            original_call_at=datetime.fromtimestamp(float(flow.get("received_at") or h.clock()), UTC))
     except Exception as exc:  # noqa: BLE001 - the database is down: never promise a callback we lost
         log.error("callback request not saved call=%s: %s", call_sid, type(exc).__name__)
         return CallbackDone(language, saved=False, step=h.flows.next_step(call_sid))

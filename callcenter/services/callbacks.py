@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from .. import numbers
 from ..core import callbacks as policy
@@ -12,7 +12,7 @@ from ..settings import CallFlow
 from ..store import callbackstore
 from .events import emit
 from .helpline import Helpline
-from .triggers import request_dispatch
+from .triggers import dispatch_at, request_dispatch
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ def calling_window(cf: CallFlow) -> policy.Window:
 
 def now(h: Helpline) -> datetime:
     """The helpline's clock as an aware UTC datetime."""
-    return datetime.fromtimestamp(h.clock(), tz=timezone.utc)
+    return datetime.fromtimestamp(h.clock(), tz=UTC)
 
 
 def valid_number(h: Helpline, raw: str | None) -> str:
@@ -75,4 +75,5 @@ def record(h: Helpline, *, source: str, number: str, call_sid: str | None = None
     log.info("callback request %s recorded source=%s merged=%s first_attempt=%s", request_id, source, merged,
              first.isoformat(timespec="minutes"))
     request_dispatch(h)
+    dispatch_at(h, first)
     return Recorded(request_id, merged, first)

@@ -8,9 +8,9 @@ from ..core.events import Kind
 from ..core.routing import CallNeed, Strategy, eligible, rank_staff, ring_count
 from ..numbers import caller_number
 from ..store import keys
+from . import hold
 from .decisions import AskLanguage, Goodbye, Greeting, NoOneFree, Ring, Screen, ScreenAnswer
 from .events import emit
-from . import hold
 from .helpline import Helpline
 from .hold import Holding
 from .staff import end_staff_call, staff_missed

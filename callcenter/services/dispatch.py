@@ -7,19 +7,19 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from twilio.base.exceptions import TwilioRestException
 
 from ..core import callbacks as policy
 from ..core.routing import Strategy
 from ..store import callbackstore, keys
-from ..store.models import CallbackRequest
-from . import calls, callbacks, hold
+from ..store.models import CallbackAttempt, CallbackRequest
+from . import callbacks, calls, hold
 from .helpline import Helpline
 from .outbound import MaybePlaced, NotPlaced, place_call
 from .ringall import voice_url
-from .triggers import request_dispatch
+from .triggers import dispatch_at, request_dispatch
 
 __all__ = ["dispatch", "place_attempt", "request_dispatch"]
 
@@ -119,11 +119,12 @@ def dispatch_callbacks(h: Helpline) -> int:
     return placed
 
 
-def _defer(h: Helpline, request_id: int, when: object) -> None:
+def _defer(h: Helpline, request_id: int, when: datetime) -> None:
     with h.database.session() as session:
         request = session.get(CallbackRequest, request_id)
         if request is not None and request.status == policy.PENDING:
-            request.next_attempt_at = when  # type: ignore[assignment]
+            request.next_attempt_at = when
+    dispatch_at(h, when)
 
 
 def place_attempt(h: Helpline, request_id: int, line: str, language: str) -> bool:
@@ -175,7 +176,13 @@ def _call_staff(h: Helpline, attempt_id: int, staff_id: int, contact: str, token
 
 
 def _finish(h: Helpline, attempt_id: int, outcome: str) -> str | None:
+    """End an attempt; a request that goes back in line gets a dispatch at its next attempt time."""
     cf = h.callflow
     with h.database.session() as session:
-        return callbackstore.finish(session, attempt_id, outcome, callbacks.now(h), callbacks.retry_policy(cf),
-                                    callbacks.calling_window(cf))
+        status = callbackstore.finish(session, attempt_id, outcome, callbacks.now(h), callbacks.retry_policy(cf),
+                                      callbacks.calling_window(cf))
+        attempt = session.get(CallbackAttempt, attempt_id)
+        request = session.get(CallbackRequest, attempt.request_id) if attempt else None
+        due = request.next_attempt_at if request is not None and status == policy.PENDING else None
+    dispatch_at(h, due)
+    return status

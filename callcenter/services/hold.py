@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import cast
 
 from ..core.callbacks import expected_wait
 from ..core.events import Kind
@@ -66,8 +67,9 @@ def loop(h: Helpline, call_sid: str) -> HoldLoop:
         h.flows.update(call_sid, hold_expired=1)
         return HoldLoop(language, place, None, leave=True, announce=False)
     now = h.clock()
-    answered = [float(score) for _, score in h.redis.zrangebyscore(
-        keys.HOLD_ANSWERED, now - ANSWERED_HORIZON, now, withscores=True)]  # type: ignore[union-attr]
+    recent = cast(list[tuple[str, float]], h.redis.zrangebyscore(
+        keys.HOLD_ANSWERED, now - ANSWERED_HORIZON, now, withscores=True))
+    answered = [float(score) for _, score in recent]
     return HoldLoop(language, place, expected_wait(place, answered, now), leave=False, announce=loops % 3 == 1)
 
 

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from ..store import keys
 from . import callback_ivr, calls, hold
-from .decisions import Goodbye, NoOneFree
 from .callback_ivr import CallbackDone, CallbackQuestion
+from .decisions import Goodbye, NoOneFree
 from .helpline import Helpline
 from .hold import Holding
 
@@ -27,7 +27,8 @@ class TakeVoicemail:
     step: int
 
 
-def choose(h: Helpline, call_sid: str, digits: str) -> Holding | CallbackQuestion | CallbackDone | TakeVoicemail | AskMenu:
+def choose(h: Helpline, call_sid: str, digits: str
+           ) -> Holding | CallbackQuestion | CallbackDone | TakeVoicemail | AskMenu:
     """The caller's choice at the menu."""
     flow = h.flows.get(call_sid)
     language = flow.get("language") or h.callflow.default_language.code

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import random
 import time
+from collections.abc import Callable
 
 import requests
 from twilio.base.exceptions import TwilioRestException
@@ -24,7 +25,7 @@ class MaybePlaced(Exception):
 
 
 def place_call(h: Helpline, *, to: str, from_: str, url: str, status_callback: str, timeout: int,
-               machine_detection: str | None = None, sleep=time.sleep) -> str:  # type: ignore[no-untyped-def]
+               machine_detection: str | None = None, sleep: Callable[[float], None] = time.sleep) -> str:
     """One outbound call through the shared rate limiter; returns its SID.
 
     429 (too many concurrent requests) was not processed: back off with jitter and retry.

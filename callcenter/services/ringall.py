@@ -18,9 +18,9 @@ from ..store import keys
 from ..store.limiter import RateLimiter
 from . import calls
 from .decisions import Goodbye, NoOneFree, Ring, RingAllWait
-from .hold import Holding
 from .events import emit
 from .helpline import Helpline
+from .hold import Holding
 from .staff import end_staff_call, staff_missed
 
 log = logging.getLogger(__name__)

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 from ..core import callstatus
 from ..core.events import Kind
+from . import hold
 from .calls import request_stop_ringing
 from .events import emit
-from . import hold
 from .helpline import Helpline
-from .triggers import request_dispatch
 from .staff import end_staff_call, staff_missed
+from .triggers import request_dispatch
 
 log = logging.getLogger(__name__)
 

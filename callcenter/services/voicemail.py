@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ..core.events import Kind
 from . import callbacks
@@ -39,7 +39,7 @@ def _callback_for(h: Helpline, call_sid: str, flow: dict[str, str], recording_si
         callbacks.record(h, source="voicemail", number=number, call_sid=call_sid, line=flow.get("line"),
                          language=flow.get("language"), recording_sid=recording_sid,
                          original_call_at=datetime.fromtimestamp(float(flow.get("received_at") or h.clock()),
-                                                                 timezone.utc))
+                                                                 UTC))
     except ValueError:
         return False
     except Exception as exc:  # noqa: BLE001 - the database is down: the message is kept, no promise

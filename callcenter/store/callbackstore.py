@@ -134,7 +134,7 @@ def claim(session: Session, request_id: int, now: datetime, deadline: datetime) 
         .where(CallbackRequest.id == request_id, CallbackRequest.status == policy.PENDING,
                CallbackRequest.next_attempt_at <= now)
         .values(status=policy.IN_PROGRESS, current_attempt_id=attempt.id)
-        .returning(CallbackRequest.id)).first()
+        .returning(CallbackRequest.id).execution_options(synchronize_session=False)).first()
     if claimed is None:
         session.delete(attempt)
         return None
@@ -159,7 +159,8 @@ def move_attempt(session: Session, attempt_id: int, from_states: tuple[str, ...]
         update(CallbackAttempt)
         .where(CallbackAttempt.id == attempt_id, CallbackAttempt.state.in_(from_states),
                CallbackAttempt.ended_at.is_(None))
-        .values(state=to_state, **values).returning(CallbackAttempt.id)).first() is not None
+        .values(state=to_state, **values).returning(CallbackAttempt.id)
+        .execution_options(synchronize_session=False)).first() is not None
 
 
 def finish(session: Session, attempt_id: int, outcome: str, now: datetime, retry: policy.RetryPolicy,
@@ -172,7 +173,8 @@ def finish(session: Session, attempt_id: int, outcome: str, now: datetime, retry
     """
     ended = session.execute(
         update(CallbackAttempt).where(CallbackAttempt.id == attempt_id, CallbackAttempt.ended_at.is_(None))
-        .values(ended_at=now, outcome=outcome, state="ended").returning(CallbackAttempt.request_id)).first()
+        .values(ended_at=now, outcome=outcome, state="ended").returning(CallbackAttempt.request_id)
+        .execution_options(synchronize_session=False)).first()
     if ended is None:
         return None
     request = session.get(CallbackRequest, ended[0], with_for_update=True)

@@ -16,6 +16,11 @@ from .scripts import Scripts
 JITTER_MARGIN_MS = 60
 
 
+def allow(scripts: Scripts, name: str, grants: int, window_ms: int) -> int:
+    """One request against a sliding-window limit: 0 if allowed, else milliseconds to wait."""
+    return int(scripts.limit(keys=[keys.limiter(name)], args=[grants, window_ms, uuid.uuid4().hex]))
+
+
 class RateLimiter:
     """At most ``rate`` grants per second in any window, across all processes."""
 

@@ -1,7 +1,7 @@
 """The system of record: SQLAlchemy 2 models (migrations under ``store/migrations``)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -20,9 +20,27 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 # Integer on SQLite keeps AUTOINCREMENT row ids working; BIGINT elsewhere.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A moment in time, always aware and in UTC (SQLite alone would hand back naive values)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
@@ -51,8 +69,8 @@ class Staff(Base):
     role: Mapped[str] = mapped_column(String(20), default="staff")
     priority: Mapped[int] = mapped_column(Integer, default=100)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now(),
                                                  onupdate=func.now())
 
 
@@ -70,9 +88,9 @@ class Call(Base):
     status: Mapped[str | None] = mapped_column(String(20))
     outcome: Mapped[str] = mapped_column(String(20), default="in_progress", index=True)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
-    received_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
-    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     wait_seconds: Mapped[float | None] = mapped_column(Float)
     talk_seconds: Mapped[int | None] = mapped_column(Integer)
     held_seconds: Mapped[int | None] = mapped_column(Integer)
@@ -91,8 +109,8 @@ class CallLeg(Base):
     call_sid: Mapped[str] = mapped_column(String(40), index=True)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
     status: Mapped[str | None] = mapped_column(String(20))
-    first_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    first_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class CallEvent(Base):
@@ -104,7 +122,7 @@ class CallEvent(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     # The producer's idempotency key: a replayed webhook or re-read stream entry is stored once.
     key: Mapped[str] = mapped_column(String(200), unique=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     call_sid: Mapped[str | None] = mapped_column(String(40))
     staff_id: Mapped[int | None] = mapped_column(Integer, index=True)
     event: Mapped[str] = mapped_column(String(40), index=True)
@@ -120,7 +138,7 @@ class BlockedNumber(Base):
     number_hash: Mapped[str] = mapped_column(String(64), unique=True)
     number_enc: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(String(200), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
 
 
 class CallbackRequest(Base):
@@ -144,9 +162,9 @@ class CallbackRequest(Base):
     number_hash: Mapped[str] = mapped_column(String(64), index=True)
     number_enc: Mapped[str] = mapped_column(Text)
     call_sid: Mapped[str | None] = mapped_column(String(40), index=True)
-    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # Its place in line: when the caller first called (a merged request keeps the earlier one).
-    original_call_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    original_call_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     line: Mapped[str | None] = mapped_column(String(40))
     language: Mapped[str | None] = mapped_column(String(10))
     time_zones: Mapped[str] = mapped_column(String(400), default="")
@@ -158,14 +176,14 @@ class CallbackRequest(Base):
     insurance_enc: Mapped[str | None] = mapped_column(Text)
     recording_sid: Mapped[str | None] = mapped_column(String(40))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     current_attempt_id: Mapped[int | None] = mapped_column(Integer)
     last_outcome: Mapped[str | None] = mapped_column(String(20))
     assigned_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("callback_requests.id"))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_reason: Mapped[str | None] = mapped_column(String(200))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now(),
                                                  onupdate=func.now())
 
 
@@ -188,9 +206,9 @@ class CallbackAttempt(Base):
     outcome: Mapped[str | None] = mapped_column(String(20))
     answered_by: Mapped[str | None] = mapped_column(String(30))
     voicemail_left: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    deadline_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    deadline_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class AuditEntry(Base):
@@ -199,7 +217,7 @@ class AuditEntry(Base):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now(), index=True)
     actor: Mapped[str] = mapped_column(String(120))
     action: Mapped[str] = mapped_column(String(40), index=True)
     target_type: Mapped[str] = mapped_column(String(40))

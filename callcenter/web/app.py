@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, jsonify
+from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .. import logs
@@ -14,21 +15,40 @@ def create_app(settings: Settings | None = None, *, helpline: Helpline | None = 
     settings = settings or Settings.from_env()
     logs.configure(settings.log_level)
     app = Flask("callcenter", root_path=__file__.rsplit("/web/", 1)[0])
-    app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=64 * 1024)
+    app.config.update(
+        SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=64 * 1024,
+        SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=(settings.public_base_url or "").startswith("https://"),
+        WTF_CSRF_TIME_LIMIT=3600)
     if settings.trusted_proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies,  # type: ignore[method-assign]
                                 x_proto=settings.trusted_proxies, x_host=settings.trusted_proxies,
                                 x_port=settings.trusted_proxies, x_prefix=settings.trusted_proxies)
     app.extensions["callcenter"] = helpline or Helpline.from_settings(settings)
 
-    from . import voice, voice_callbacks, voice_queue
+    from . import public, voice, voice_callbacks, voice_queue
+    csrf = CSRFProtect(app)
     for blueprint in (voice.bp, voice_queue.bp, voice_callbacks.bp):
+        csrf.exempt(blueprint)  # Twilio's webhooks are authenticated by their signature instead
         app.register_blueprint(blueprint)
+    app.register_blueprint(public.bp)
+    app.context_processor(lambda: {"organisation": settings.callflow.organisation})
+    app.after_request(security_headers)
     app.add_url_rule("/healthz", "healthz", healthz)
 
     from .. import cli
     cli.register(app)
     return app
+
+
+def security_headers(response: Response) -> Response:
+    """Pages never cached, framed or sniffed; they load nothing from elsewhere."""
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
+        response.headers.setdefault("Cache-Control", "no-store")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    return response
 
 
 def healthz() -> Response:

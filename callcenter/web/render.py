@@ -24,7 +24,8 @@ def render(h: Helpline, sid: str, decision: Decision) -> str:
     if isinstance(decision, Goodbye):
         return twiml.goodbye(cf, language, say=decision.say)
     if isinstance(decision, Holding):
-        return twiml_queue.holding(cf, language, wait_url=url("/hold/wait"), action=url("/hold/result", s=decision.step))
+        return twiml_queue.holding(cf, language, wait_url=url("/hold/wait"),
+                                   action=url("/hold/result", s=decision.step))
     if isinstance(decision, AskMenu):
         return twiml_queue.menu(cf, language, action=url("/menu", s=decision.step), retry=True)
     if isinstance(decision, TakeVoicemail):

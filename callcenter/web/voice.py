@@ -6,6 +6,8 @@ line and the overflow line — never a 500.
 """
 from __future__ import annotations
 
+import logging
+
 from flask import Response, abort, request
 
 from ..services import calls, ringall, status, voicemail
@@ -13,6 +15,8 @@ from ..services.helpline import Helpline
 from . import forms, twiml
 from .common import call_sid, fallback_response, helpline, replay_safe, url, voice_blueprint, xml
 from .render import render
+
+log = logging.getLogger(__name__)
 
 bp = voice_blueprint("voice")
 

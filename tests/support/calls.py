@@ -60,12 +60,15 @@ class InboundCall:
     caller: str = CALLER
     last: ET.Element | None = None
     seq: int = 0
+    enqueue: ET.Element | None = None
 
     def params(self, **extra: str) -> dict[str, str]:
         return call_params(self.sid, caller=self.caller, **extra)
 
     def post(self, url: str, **extra: str) -> ET.Element:
         self.last = self.hooks.twiml(url, self.params(**extra))
+        if self.last.find("Enqueue") is not None:
+            self.enqueue = self.last.find("Enqueue")
         return self.last
 
     def wait(self, url: str, **extra: str) -> ET.Element:
@@ -76,6 +79,12 @@ class InboundCall:
         allowed = {"Play", "Say", "Pause", "Hangup", "Redirect", "Leave", "Gather"}
         assert {child.tag for child in root} <= allowed, f"verbs not allowed in a wait URL: {root}"
         return root
+
+    @property
+    def hold_action(self) -> str:
+        """The action URL of the last ``<Enqueue>`` this caller was given."""
+        assert self.enqueue is not None
+        return str(self.enqueue.get("action"))
 
     def menu_offered(self) -> bool:
         """The last document is the "no one free" menu (1 hold, 2 callback, 3 voicemail)."""

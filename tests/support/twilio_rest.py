@@ -76,7 +76,9 @@ class SpecCheckedTwilio(HttpClient):
             call["status"] = status
 
     def created(self) -> list[dict[str, Any]]:
-        return [r for r in self.requests if r["method"] == "POST" and r["path"].endswith("/Calls.json")]
+        """Call-creation requests Twilio accepted (each with the SID it gave)."""
+        return [r for r in self.requests if r["method"] == "POST" and r["path"].endswith("/Calls.json")
+                and r.get("sid")]
 
     # ----------------------------------------------------------------- HttpClient
 
@@ -105,6 +107,9 @@ class SpecCheckedTwilio(HttpClient):
                 return Response(code, json.dumps({"code": 20429 if code == 429 else 20500,
                                                    "message": "test failure", "status": code}))
         status, payload = self._answer(method.upper(), parts.path, form)
+        if status == 201:
+            with self.lock:
+                self.requests[-1]["sid"] = payload["sid"]
         if status >= 300:  # the spec documents success answers only
             return Response(status, json.dumps(payload))
         try:

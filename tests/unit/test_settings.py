@@ -15,6 +15,7 @@ GOOD = {
     "TWILIO_ACCOUNT_SID": "AC" + "b2" * 16,
     "TWILIO_AUTH_TOKEN": "tok",
     "CALLCENTER_IDENTIFIER_KEY": "dGVzdC1pZGVudGlmaWVyLWtleS0zMi1ieXRlcy1vayE=",
+    "CALLCENTER_SECRET_KEY": "a-test-secret",
 }
 
 
