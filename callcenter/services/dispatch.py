@@ -101,6 +101,16 @@ def _hand_over(h: Helpline, call_sid: str, staff_id: int) -> bool:
 
 def dispatch_callbacks(h: Helpline) -> int:
     """Place due callbacks, oldest place in line first, while staff are free."""
+    placed = 0
+    while True:
+        placed_now, more = _callback_batch(h)
+        placed += placed_now
+        if not placed_now or not more:
+            return placed
+
+
+def _callback_batch(h: Helpline) -> tuple[int, bool]:
+    """One batch of due requests: (placed, whether the batch was full)."""
     cf = h.callflow
     placed = 0
     with h.database.session() as session:
@@ -113,10 +123,10 @@ def dispatch_callbacks(h: Helpline) -> int:
             _defer(h, request_id, policy.schedule(moment, zones, window, any_time))
             continue
         if not h.board.candidates(h.today(), line or cf.default_line.id)[0]:
-            break
+            return placed, False  # nobody free: the next free staff member triggers a new run
         if place_attempt(h, request_id, line or cf.default_line.id, language or cf.default_language.code):
             placed += 1
-    return placed
+    return placed, len(due) == CALLBACK_SCAN
 
 
 def _defer(h: Helpline, request_id: int, when: datetime) -> None:
