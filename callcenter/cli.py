@@ -18,11 +18,12 @@ from .store.staffboard import PRESENCES
 staff_cli = AppGroup("staff", help="Add, list, change and deactivate staff; set presence.")
 blocklist_cli = AppGroup("blocklist", help="Numbers that hear a polite refusal after the safety line.")
 db_cli = AppGroup("db", help="The database schema.")
+callbacks_cli = AppGroup("callbacks", help="Callback requests: list them, cancel one.")
 
 
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
-    for group in (staff_cli, blocklist_cli, db_cli):
+    for group in (staff_cli, blocklist_cli, db_cli, callbacks_cli):
         app.cli.add_command(group)
 
 
@@ -148,3 +149,27 @@ def db_upgrade() -> None:
     """Migrate the database to the latest schema (creates it from empty)."""
     upgrade(_helpline().settings.database_url)
     click.echo("database is up to date")
+
+
+@callbacks_cli.command("list")
+@click.option("--status", type=click.Choice(["pending", "in_progress", "completed", "exhausted", "cancelled",
+                                             "merged", "open"]), default="open", help="Which requests.")
+def callbacks_list(status: str) -> None:
+    """Callback requests (numbers masked), oldest place in line first."""
+    from .services.callbackadmin import list_requests
+
+    click.echo(f"{'id':>5}  {'status':<12} {'source':<9} {'number':<14} {'attempts':>8}  next attempt / closed")
+    for item in list_requests(_helpline(), status):
+        click.echo(f"{item.id:>5}  {item.status:<12} {item.source:<9} {item.masked:<14} {item.attempts:>8}  "
+                   f"{item.when}")
+
+
+@callbacks_cli.command("cancel")
+@click.argument("request_id", type=int)
+@click.option("--reason", required=True, help="Why (kept with the request).")
+def callbacks_cancel(request_id: int, reason: str) -> None:
+    """Cancel an open callback request."""
+    from .services.callbackadmin import cancel
+
+    _fail_on_error(cancel, _helpline(), request_id, reason)
+    click.echo(f"cancelled callback request {request_id}")

@@ -188,7 +188,7 @@ def print_summary(env: dict[str, str], var: Path, base: str, local_twilio: bool)
               else "real Twilio (TWILIO_ACCOUNT_SID from the environment)")
     print(f"""
 helpline is running (Ctrl-C stops everything this started)
-  web        {base}   (health: {base}/healthz)
+  web        {base}   (health: {base}/healthz; the web callback form: {base}/callback)
   voice URL  {base}/voice/incoming      fallback URL {base}/voice/fallback
   status     {base}/voice/status        (all POST)
   redis      {env['REDIS_URL']}   append-only file in var/redis/

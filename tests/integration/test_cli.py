@@ -76,3 +76,15 @@ def test_the_blocklist_never_prints_numbers(cli, helpline) -> None:
     assert "not a phone number" in cli("blocklist", "add", "hello").output
     assert "unblocked" in cli("blocklist", "remove", "+12025550166").output
     assert cli("blocklist", "count").output.strip() == "0"
+
+
+def test_callback_requests_are_listed_masked_and_can_be_cancelled(cli, helpline) -> None:
+    from callcenter.services import callbacks
+
+    recorded = callbacks.record(helpline, source="web", number="+12025550147", consent_any_time=True)
+    listing = cli("callbacks", "list").output
+    assert "•••-•••-0147" in listing and "2025550147" not in listing and "pending" in listing
+    assert cli("callbacks", "cancel", str(recorded.request_id), "--reason", "reached by email").exit_code == 0
+    assert "cancelled" in cli("callbacks", "list", "--status", "cancelled").output
+    again = cli("callbacks", "cancel", str(recorded.request_id), "--reason", "twice")
+    assert again.exit_code != 0 and "no open callback request" in again.output
