@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from callcenter.services import callbacks, staff as staff_service, staffadmin
+from callcenter.services import callbacks, staffadmin
+from callcenter.services import staff as staff_service
 from callcenter.services.dispatch import request_dispatch
 
 from ..conftest import LOG_DIR, build_helpline

@@ -46,7 +46,7 @@ class Worker:
         self.log_path = log
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> "Worker":
+    def start(self) -> Worker:
         self.log = self.log_path.open("ab")
         self.process = subprocess.Popen([sys.executable, "-m", "workers"], cwd=ROOT, env=self.env,
                                         stdout=self.log, stderr=subprocess.STDOUT)

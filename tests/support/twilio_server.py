@@ -50,7 +50,7 @@ class TwilioServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.httpd.server_address[1]}"
 
-    def start(self) -> "TwilioServer":
+    def start(self) -> TwilioServer:
         self.thread.start()
         return self
 
