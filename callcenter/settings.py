@@ -197,6 +197,7 @@ class Settings:
     database_url: str = "sqlite:///var/callcenter.db"
     secret_key: str | None = None
     outbound_calls_per_second: float = 1.0
+    sweep_seconds: int = 30
     log_level: str = "INFO"
     extra: Mapping[str, str] = field(default_factory=dict)
 
@@ -237,6 +238,7 @@ class Settings:
             secret_key=_required(get, "CALLCENTER_SECRET_KEY"),
             outbound_calls_per_second=_float("CALLCENTER_OUTBOUND_CALLS_PER_SECOND",
                                              get("CALLCENTER_OUTBOUND_CALLS_PER_SECOND") or "1", 0.01, 100),
+            sweep_seconds=_int("CALLCENTER_SWEEP_SECONDS", get("CALLCENTER_SWEEP_SECONDS") or "30", 1, 600),
             log_level=_choice("CALLCENTER_LOG_LEVEL", (get("CALLCENTER_LOG_LEVEL") or "INFO").upper(),
                               ("DEBUG", "INFO", "WARNING", "ERROR")),
             callflow=load_callflow(callflow_path),

@@ -10,6 +10,7 @@ import argparse
 import logging
 import sys
 import threading
+import time
 
 from redis import Redis
 from rq import SimpleWorker
@@ -27,17 +28,17 @@ from . import context
 from .recorder import Recorder
 
 log = logging.getLogger("workers")
-SWEEP_SECONDS = 30
+RESTART_SECONDS = 2.0
 
 
 def tick(h: Helpline, rq_redis: Redis, stop: threading.Event) -> None:
-    """Every second: move due scheduled jobs; every SWEEP_SECONDS: enqueue one sweep for all workers."""
+    """Every second: move due scheduled jobs; every sweep period: enqueue one sweep for all workers."""
     scheduler = RQScheduler([QUEUE], connection=rq_redis)
     while not stop.wait(1.0):
         try:
             if scheduler.acquire_locks():
                 scheduler.enqueue_scheduled_jobs()
-            if h.redis.set(keys.tick("sweep"), "1", nx=True, ex=SWEEP_SECONDS):
+            if h.redis.set(keys.tick("sweep"), "1", nx=True, ex=h.settings.sweep_seconds):
                 h.jobs.enqueue("workers.jobs.sweep", job_id="sweep")
         except Exception as exc:  # noqa: BLE001 - keep ticking through outages
             log.warning("tick failed: %s", type(exc).__name__)
@@ -81,15 +82,30 @@ def main(argv: list[str] | None = None) -> int:
                threading.Thread(target=tick, args=(h, rq_redis, stop), name="tick", daemon=True)]
     for thread in threads:
         thread.start()
-    worker = SimpleWorker([QUEUE], connection=rq_redis)
-    logs.protect_all_handlers()
     try:
-        worker.work(burst=args.burst, logging_level=settings.log_level, with_scheduler=False)
+        work(settings, rq_redis, burst=args.burst)
     finally:
         stop.set()
         for thread in threads:
             thread.join(timeout=5)
     return 0
+
+
+def work(settings: Settings, rq_redis: Redis, burst: bool) -> None:
+    """Run RQ's worker; when it gives up because Redis went away, start it again once Redis is back.
+
+    It stops for good only when asked to (SIGTERM / SIGINT) or, in burst mode, when the queue is empty.
+    """
+    while True:
+        worker = SimpleWorker([QUEUE], connection=rq_redis)
+        logs.protect_all_handlers()
+        try:
+            worker.work(burst=burst, logging_level=settings.log_level, with_scheduler=False)
+        except Exception as exc:  # noqa: BLE001 - registering with a Redis that is down
+            log.warning("worker could not run (%s); starting again in %.0fs", type(exc).__name__, RESTART_SECONDS)
+        if burst or worker._stop_requested or worker._shutdown_requested_date is not None:
+            return  # asked to stop (SIGTERM / SIGINT), not knocked over
+        time.sleep(RESTART_SECONDS)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,8 @@ __all__ = ["dispatch", "place_attempt", "request_dispatch"]
 log = logging.getLogger(__name__)
 HELD_SCAN = 50
 CALLBACK_SCAN = 20
-RESERVATION_SLACK_SECONDS = 60
+#: Seconds beyond ringing and screening before an attempt nothing reported on is ended.
+RESERVATION_SLACK_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,8 @@ def place_attempt(h: Helpline, request_id: int, line: str, language: str) -> boo
     """Claim the request, reserve a staff member, and call them (agent first)."""
     cf = h.callflow
     moment = callbacks.now(h)
-    deadline = moment + timedelta(seconds=cf.callbacks.staff_ring_seconds + RESERVATION_SLACK_SECONDS)
+    deadline = moment + timedelta(seconds=cf.callbacks.staff_ring_seconds + cf.routing.screen_seconds
+                                  + RESERVATION_SLACK_SECONDS)
     with h.database.session() as session:
         attempt = callbackstore.claim(session, request_id, moment, deadline)
         attempt_id = attempt.id if attempt else None
