@@ -335,3 +335,16 @@ def test_a_429_is_retried_and_a_5xx_is_treated_as_maybe_placed(hooks, h, fake_tw
     assert (request.status, request.attempts, request.last_outcome) == ("pending", 0, "lost")
     assert h.board.holder(staff) is None
     assert callbacks.retry_policy(h.callflow).max_attempts == 3
+
+
+def test_a_status_callback_for_an_unknown_attempt_is_acknowledged_and_changes_nothing(hooks, h) -> None:
+    ask_for_callback(hooks)
+    before = [(r.status, r.attempts) for r in requests_of(h)]
+    for path in ("/voice/callback/staff-status?attempt=999", "/voice/callback/caller-status?attempt=999",
+                 "/voice/callback/staff-status?attempt=abc"):
+        response = hooks.post(path, staff_leg_params("CA" + "5" * 32, "", "client:x", status="completed"))
+        assert response.status_code == 200
+        twiml.parse(response.get_data())
+    offer = hooks.twiml("/voice/callback/staff?attempt=999", staff_leg_params("CA" + "5" * 32, "", "client:x"))
+    assert twiml.spoken(offer) == ["This callback is no longer needed. Thank you."]
+    assert [(r.status, r.attempts) for r in requests_of(h)] == before
