@@ -9,11 +9,16 @@ from collections.abc import Callable
 import requests
 from twilio.base.exceptions import TwilioRestException
 
+from ..store.limiter import RateLimiter
 from .helpline import Helpline
-from .ringall import outbound_limiter
 
 log = logging.getLogger(__name__)
 MAX_429_RETRIES = 5
+
+
+def outbound_limiter(h: Helpline) -> RateLimiter:
+    """The one limiter every outbound call goes through (Twilio's CPS is per account)."""
+    return RateLimiter(h.redis, h.scripts, "outbound-calls", h.settings.outbound_calls_per_second)
 
 
 class NotPlaced(Exception):
@@ -33,11 +38,12 @@ def place_call(h: Helpline, *, to: str, from_: str, url: str, status_callback: s
     """
     limiter = outbound_limiter(h)
     for attempt in range(MAX_429_RETRIES + 1):
-        if not limiter.acquire(timeout=120):
-            raise NotPlaced("the outbound limiter gave no slot within 120 s")
         try:
-            return h.telephony.place_call(to=to, from_=from_, url=url, status_callback=status_callback,
-                                          timeout=timeout, machine_detection=machine_detection)
+            with limiter.slot(timeout=120) as granted:
+                if not granted:
+                    raise NotPlaced("the outbound limiter gave no slot within 120 s")
+                return h.telephony.place_call(to=to, from_=from_, url=url, status_callback=status_callback,
+                                              timeout=timeout, machine_detection=machine_detection)
         except TwilioRestException as exc:
             if exc.status == 429 and attempt < MAX_429_RETRIES:
                 delay = min(30.0, 0.5 * 2 ** attempt) * random.uniform(0.5, 1.0)
@@ -48,5 +54,5 @@ def place_call(h: Helpline, *, to: str, from_: str, url: str, status_callback: s
                 raise MaybePlaced(f"Twilio answered {exc.status}") from None
             raise NotPlaced(f"Twilio refused the call ({exc.status})") from None
         except (requests.Timeout, requests.ConnectionError) as exc:
-            raise MaybePlaced(type(exc).__name__) from None
+            raise MaybePlaced(type(exc).__name__) from exc
     raise NotPlaced("Twilio kept answering 429")

@@ -15,20 +15,15 @@ from twilio.base.exceptions import TwilioRestException
 from ..core import callstatus
 from ..core.events import Kind
 from ..store import keys
-from ..store.limiter import RateLimiter
 from . import calls
 from .decisions import Goodbye, NoOneFree, Ring, RingAllWait
 from .events import emit
 from .helpline import Helpline
 from .hold import Holding
+from .outbound import MaybePlaced, NotPlaced, place_call
 from .staff import end_staff_call, staff_missed
 
 log = logging.getLogger(__name__)
-
-
-def outbound_limiter(h: Helpline) -> RateLimiter:
-    """The one limiter every outbound call goes through (Twilio's CPS is per account)."""
-    return RateLimiter(h.redis, h.scripts, "outbound-calls", h.settings.outbound_calls_per_second)
 
 
 def voice_url(h: Helpline, path: str, **query: str | int) -> str:
@@ -45,19 +40,18 @@ def ring_staff(h: Helpline, call_sid: str, attempt: int) -> int:
     if flow.get("ended") == "1" or int(flow.get("attempts") or 0) != attempt or h.board.winner(call_sid):
         return 0
     cards = h.board.cards([int(s) for s in flow.get("current", "").split(",") if s])
-    limiter = outbound_limiter(h)
     placed = []
     for staff_id, card in cards.items():
-        if h.board.holder(staff_id) != call_sid or h.board.winner(call_sid) or not limiter.acquire():
+        if h.board.holder(staff_id) != call_sid or h.board.winner(call_sid):
             h.board.release(staff_id, call_sid)
             continue
         try:
-            leg = h.telephony.place_call(
-                to=card.contact, from_=flow.get("to") or "", timeout=int(flow.get("attempt_timeout") or 20),
+            leg = place_call(
+                h, to=card.contact, from_=flow.get("to") or "", timeout=int(flow.get("attempt_timeout") or 20),
                 url=voice_url(h, "/voice/screen", staff=staff_id, call=call_sid),
                 status_callback=voice_url(h, "/voice/status", staff=staff_id, call=call_sid))
-        except TwilioRestException as exc:
-            log.warning("ring-all leg not placed call=%s staff=%s status=%s", call_sid, staff_id, exc.status)
+        except (NotPlaced, MaybePlaced) as exc:
+            log.warning("ring-all leg not placed call=%s staff=%s: %s", call_sid, staff_id, exc)
             h.board.release(staff_id, call_sid)
             continue
         placed.append(f"{staff_id}={leg}")

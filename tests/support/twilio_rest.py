@@ -36,11 +36,20 @@ def spec_file() -> Path:
                             "set TWILIO_OAI_SPEC to its path")
 
 
+_SPEC_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=1)
-def spec() -> OpenAPI:
-    """The official spec, loaded once (json.load + from_dict: from_file_path trips on a \\u escape)."""
+def _load_spec() -> OpenAPI:
     with spec_file().open(encoding="utf-8") as handle:
         return OpenAPI.from_dict(json.load(handle))
+
+
+def spec() -> OpenAPI:
+    """The official spec, loaded once for all threads (json.load + from_dict: from_file_path
+    trips on a \\u escape; loading takes seconds, so never in several threads at once)."""
+    with _SPEC_LOCK:
+        return _load_spec()
 
 
 def _call_resource(account: str, sid: str, form: dict[str, Any], status: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ emulator or api.twilio.com. Each request is validated against the official spec 
 from __future__ import annotations
 
 import base64
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -14,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from .twilio_rest import SpecCheckedTwilio
+from .twilio_rest import SpecCheckedTwilio, spec
 
 
 class TwilioServer:
@@ -23,9 +24,11 @@ class TwilioServer:
     def __init__(self, username: str, password: str,
                  on_create: Callable[[str, dict[str, Any]], None] | None = None) -> None:
         self.fake = SpecCheckedTwilio()
+        spec()  # load it now, not on the first request (it takes seconds)
         self.auth = "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
         self.on_create = on_create
         self.arrivals: list[float] = []  # monotonic arrival time of every call creation
+        self.accepted: dict[Any, float] = {}
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -39,8 +42,13 @@ class TwilioServer:
                 return
 
         class Server(ThreadingHTTPServer):
+            def process_request(self, request: Any, client_address: Any) -> None:
+                server.accepted[client_address] = time.monotonic()  # as early as the connection is seen
+                super().process_request(request, client_address)
+
             def handle_error(self, request: Any, client_address: Any) -> None:
-                return  # a client that went away mid-answer (a killed worker) is expected here
+                if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+                    super().handle_error(request, client_address)  # a killed worker's hang-up is expected
 
         self.httpd = Server(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
@@ -59,7 +67,7 @@ class TwilioServer:
         self.httpd.server_close()
 
     def _handle(self, handler: BaseHTTPRequestHandler, method: str) -> None:
-        arrived = time.monotonic()
+        arrived = self.accepted.pop(handler.client_address, time.monotonic())
         if handler.headers.get("Authorization") != self.auth:
             self._reply(handler, 401, b'{"code": 20003, "message": "Authenticate", "status": 401}')
             return
