@@ -70,11 +70,14 @@ def answer(h: Helpline, call_sid: str, question: str, digits: str) -> CallbackQu
     flow = h.flows.get(call_sid)
     language = _language(h, flow)
     if question == "confirm":
-        if digits == "1" and flow.get("cb_number"):
+        tries = 0 if digits in ("1", "2") else _tries(h, call_sid, "cb_confirm_tries")
+        if flow.get("cb_number") and (digits == "1" or (not digits and tries > 1)):
+            # Silence after hearing the number twice: they heard it and did not object. Use it.
             return CallbackQuestion("voicemail_consent", language, h.flows.next_step(call_sid))
-        if digits == "2" or _tries(h, call_sid, "cb_confirm_tries") > 1:
+        if digits == "2" or tries > 1 or not flow.get("cb_number"):
             return CallbackQuestion("enter", language, h.flows.next_step(call_sid))
-        return _confirm(h, call_sid, flow, h.identifiers.reveal(flow["cb_number"]), sorry="menu_retry")
+        return _confirm(h, call_sid, flow, h.identifiers.reveal(flow["cb_number"]),
+                        sorry=None if not digits else "menu_retry")
     if question == "enter":
         try:
             number = callbacks.valid_number(h, digits)
@@ -82,7 +85,8 @@ def answer(h: Helpline, call_sid: str, question: str, digits: str) -> CallbackQu
             log.info("callback number refused call=%s: %s", call_sid, reason)
             if _tries(h, call_sid, "cb_bad_numbers") >= MAX_BAD_NUMBERS:
                 return CallbackDone(language, saved=False, step=h.flows.next_step(call_sid))
-            return CallbackQuestion("enter", language, h.flows.next_step(call_sid), sorry="callback_bad_number")
+            sorry = "callback_bad_number" if digits else None  # nothing keyed: just ask again
+            return CallbackQuestion("enter", language, h.flows.next_step(call_sid), sorry=sorry)
         h.flows.update(call_sid, cb_number=h.identifiers.protect(number).ciphertext, cb_confirm_tries=0)
         return _confirm(h, call_sid, flow, number)
     if question == "voicemail_consent":

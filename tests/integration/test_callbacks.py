@@ -348,3 +348,17 @@ def test_a_status_callback_for_an_unknown_attempt_is_acknowledged_and_changes_no
     offer = hooks.twiml("/voice/callback/staff?attempt=999", staff_leg_params("CA" + "5" * 32, "", "client:x"))
     assert twiml.spoken(offer) == ["This callback is no longer needed. Thank you."]
     assert [(r.status, r.attempts) for r in requests_of(h)] == before
+
+
+def test_a_caller_who_stays_silent_after_hearing_their_number_twice_keeps_it(hooks, h) -> None:
+    call = InboundCall(hooks)
+    call.to_routing()
+    call.choose("2")
+    again = call.choose("")
+    assert [p.text for p in again.iter("Play")]  # the number is read once more, no "sorry"
+    assert "leave a short message" in twiml.spoken(call.choose(""))[0]
+    for answer in ("", "", ""):
+        call.choose(answer)
+    [request] = requests_of(h)
+    assert h.identifiers.reveal(request.number_enc) == CALLER
+    assert (request.consent_voicemail, request.consent_name, request.preferred) == (False, False, "asap")
