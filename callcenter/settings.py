@@ -92,7 +92,7 @@ class Callbacks:
     window_start: dt_time = dt_time(8, 0)
     window_end: dt_time = dt_time(21, 0)
     attempts: int = 3
-    retry_after_minutes: tuple[int, ...] = (10, 30)
+    retry_after_minutes: tuple[float, ...] = (10, 30)
     order: str = "original_call"  # original_call | requested
     staff_ring_seconds: int = 25
     caller_ring_seconds: int = 30
@@ -541,6 +541,9 @@ def _hold(raw: Any, where: str) -> Hold:
 
 
 def _clock(name: str, value: Any) -> dt_time:
+    """A time of day, "HH:MM"; "24:00" is the very end of the day."""
+    if str(value) == "24:00":
+        return dt_time.max
     try:
         hours, minutes = str(value).split(":")
         return dt_time(int(hours), int(minutes))
@@ -561,7 +564,8 @@ def _callbacks(raw: Any, where: str) -> Callbacks:
     window = raw.get("calling_window") or {}
     _mapping(window, f"{name}.calling_window", {"start", "end"})
     retry = raw.get("retry_after_minutes", list(default.retry_after_minutes))
-    if not isinstance(retry, list) or not all(isinstance(m, int) and 0 < m <= 7 * 24 * 60 for m in retry):
+    if not isinstance(retry, list) or not all(isinstance(m, (int, float)) and not isinstance(m, bool)
+                                              and 0 < m <= 7 * 24 * 60 for m in retry):
         raise SettingsError(f"{name}.retry_after_minutes", "must be a list of minutes, like [10, 30]")
     return Callbacks(
         regions=tuple(r.upper() for r in regions),

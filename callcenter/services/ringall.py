@@ -69,9 +69,20 @@ def stop_ringing(h: Helpline, call_sid: str, attempt: int) -> int:
         status = h.flows.status(leg)
         if int(staff) == winner or (status and callstatus.is_final(status)):
             continue
-        if _hang_up(h, leg, ringing=status in (None, "queued", "initiated", "ringing")):
+        if status == "in-progress":
+            stopped += _tell_taken(h, leg)  # picked up and listening: say why, then hang up
+        elif _hang_up(h, leg, ringing=status in (None, "queued", "initiated", "ringing")):
             stopped += 1
     return stopped
+
+
+def _tell_taken(h: Helpline, leg: str) -> int:
+    try:
+        h.telephony.redirect(leg, voice_url(h, "/voice/screen/taken"))
+        return 1
+    except TwilioRestException as exc:  # over already
+        log.info("ring-all leg not redirected: status %s", exc.status)
+        return 0
 
 
 def _hang_up(h: Helpline, leg: str, ringing: bool) -> bool:

@@ -133,6 +133,12 @@ def screen_answer() -> Response:
 # ---------------------------------------------------------------- callbacks from Twilio
 
 
+@bp.post("/screen/taken")
+def screen_taken() -> Response:
+    """A staff leg still listening to the offer after a colleague took the call (ring-all)."""
+    return xml(twiml.screen_answer(helpline().callflow, result="taken", queue=None))
+
+
 @bp.post("/status")
 def status_callback() -> Response:
     sid = forms.sid(request.form.get("CallSid"))

@@ -11,7 +11,7 @@ from callcenter.web.app import create_app
 from ..conftest import build_helpline
 from ..support import twiml
 from ..support.calls import InboundCall, StaffLeg, new_call_sid
-from ..support.helpers import PUBLIC_BASE_URL, Webhooks, callflow, run_jobs
+from ..support.helpers import PUBLIC_BASE_URL, Webhooks, callflow, run_jobs, staff_leg_params
 from .conftest import Team, events
 
 
@@ -50,10 +50,13 @@ def test_ring_all_rings_every_free_phone_and_the_first_to_press_1_wins(settings,
     assert won.find("Dial/Queue").text == f"cc-{call.sid}"
     lost = first.press("1")
     assert "colleague" in twiml.spoken(lost)[0]
-    assert "stop_ringing" in run_jobs(h, rq_redis)  # it hangs up the legs still ringing
-    cancels = [r for r in fake_twilio.requests if r["form"].get("Status")]
-    assert len(cancels) == 2  # the first staff member's leg (screening) and the third (ringing)
-    assert {r["form"]["Status"] for r in cancels} == {"canceled", "completed"}
+    assert "stop_ringing" in run_jobs(h, rq_redis)  # the other legs: told, or no longer rung
+    updates = [r for r in fake_twilio.requests if r["method"] == "POST" and not r["path"].endswith("Calls.json")]
+    assert [r["form"].get("Status") for r in updates if r["form"].get("Status")] == ["canceled"]  # the third, ringing
+    told = [r["form"]["Url"] for r in updates if r["form"].get("Url")]
+    assert told == [PUBLIC_BASE_URL + "/voice/screen/taken"]  # the first, listening to the offer
+    taken = hooks.post("/voice/screen/taken", staff_leg_params(first.sid, call.sid, first.contact))
+    assert "colleague" in twiml.spoken(twiml.parse(taken.get_data()))[0]
     first.status("completed")
     third.status("canceled")
     assert twiml.verbs(call.wait(enqueue.get("waitUrl"), QueueTime="9")) == ["Pause"]  # winner connecting

@@ -14,6 +14,7 @@ from ..support.helpers import SECONDARY_TOKEN, Webhooks, call_params
 
 VOICE_ROUTES = ["/voice/incoming", "/voice/language?s=1", "/voice/route?s=1", "/voice/dial-result?s=1",
                 "/voice/screen?staff=1&call=CA" + "0" * 32, "/voice/screen/answer?staff=1&call=CA" + "0" * 32,
+                "/voice/screen/taken",
                 "/voice/status", "/voice/voicemail?s=1", "/voice/recording", "/voice/overflow-result?s=1",
                 "/voice/ring-all/wait?s=1", "/voice/ring-all/result?s=1", "/voice/fallback", "/voice/fallback/after",
                 "/voice/menu?s=1", "/voice/hold/wait", "/voice/hold/key", "/voice/hold/result?s=1",
