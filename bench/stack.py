@@ -70,7 +70,7 @@ class BenchStack:
                                 capture_output=True, text=True, check=True)
         return result.stdout
 
-    def start(self) -> "BenchStack":
+    def start(self) -> BenchStack:
         (self.dir / "redis").mkdir()
         self._spawn(redis_binary(), str(ROOT / "config" / "redis.conf"), "--port", str(self.redis_port),
                     "--bind", "127.0.0.1", "--dir", str(self.dir / "redis"), log="redis.log")

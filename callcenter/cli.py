@@ -19,11 +19,13 @@ staff_cli = AppGroup("staff", help="Add, list, change and deactivate staff; set 
 blocklist_cli = AppGroup("blocklist", help="Numbers that hear a polite refusal after the safety line.")
 db_cli = AppGroup("db", help="The database schema.")
 callbacks_cli = AppGroup("callbacks", help="Callback requests: list them, cancel one.")
+users_cli = AppGroup("users", help="Sign-in accounts: the first admin, usernames, passwords.")
+tokens_cli = AppGroup("api-tokens", help="Bearer tokens for the read-only JSON API.")
 
 
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
-    for group in (staff_cli, blocklist_cli, db_cli, callbacks_cli):
+    for group in (staff_cli, blocklist_cli, db_cli, callbacks_cli, users_cli, tokens_cli):
         app.cli.add_command(group)
 
 
@@ -169,7 +171,68 @@ def callbacks_list(status: str) -> None:
 @click.option("--reason", required=True, help="Why (kept with the request).")
 def callbacks_cancel(request_id: int, reason: str) -> None:
     """Cancel an open callback request."""
+    from .services.audit import Actor
     from .services.callbackadmin import cancel
 
-    _fail_on_error(cancel, _helpline(), request_id, reason)
+    _fail_on_error(cancel, _helpline(), request_id, reason, Actor(None, "cli"))
     click.echo(f"cancelled callback request {request_id}")
+
+
+@users_cli.command("create-admin")
+@click.option("--username", required=True, help="What they sign in with.")
+@click.option("--name", required=True, help="Full name.")
+@click.password_option(help="At least 12 characters (asked for when not given).")
+def users_create_admin(username: str, name: str, password: str) -> None:
+    """Create an admin account (the first one, or another)."""
+    from .services import accounts
+    from .services.audit import Actor
+
+    h = _helpline()
+    staff = _fail_on_error(staffadmin.add_staff, h, {"name": name, "role": "admin"})
+    _fail_on_error(accounts.set_username, h, staff.id, username)
+    _fail_on_error(accounts.set_password, h, staff.id, password, Actor(None, "cli"))
+    click.echo(f"admin {username} created (staff {staff.id})")
+
+
+@users_cli.command("set-login")
+@click.argument("staff_id", type=int)
+@click.argument("username")
+def users_set_login(staff_id: int, username: str) -> None:
+    """Give a staff member a username to sign in with."""
+    from .services import accounts
+
+    _fail_on_error(accounts.set_username, _helpline(), staff_id, username)
+    click.echo(f"staff {staff_id} signs in as {username.strip().lower()}")
+
+
+@users_cli.command("set-password")
+@click.argument("staff_id", type=int)
+@click.password_option(help="At least 12 characters (asked for when not given).")
+def users_set_password(staff_id: int, password: str) -> None:
+    """Set a staff member's password."""
+    from .services import accounts
+    from .services.audit import Actor
+
+    _fail_on_error(accounts.set_password, _helpline(), staff_id, password, Actor(None, "cli"))
+    click.echo(f"password set for staff {staff_id}")
+
+
+@tokens_cli.command("create")
+@click.argument("name")
+def tokens_create(name: str) -> None:
+    """Create a token (printed once; keep it secret)."""
+    from .services import apitokens
+    from .services.audit import Actor
+
+    click.echo(apitokens.create(_helpline(), name, Actor(None, "cli")))
+
+
+@tokens_cli.command("revoke")
+@click.argument("token_id", type=int)
+def tokens_revoke(token_id: int) -> None:
+    """Revoke a token."""
+    from .services import apitokens
+    from .services.audit import Actor
+
+    _fail_on_error(apitokens.revoke, _helpline(), token_id, Actor(None, "cli"))
+    click.echo(f"token {token_id} revoked")

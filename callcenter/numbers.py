@@ -28,6 +28,17 @@ def caller_number(raw: str | None) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def as_searched(raw: str, default_region: str) -> str | None:
+    """A number typed into a search box, in E.164 (national formats read in ``default_region``)."""
+    try:
+        number = phonenumbers.parse(raw.strip(), default_region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
 def staff_contact(raw: str) -> str:
     """A staff phone in E.164 or a Twilio Client identity (``client:name``); else ValueError."""
     text = (raw or "").strip()

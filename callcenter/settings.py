@@ -107,6 +107,21 @@ class Callbacks:
 
 
 @dataclass(frozen=True)
+class Disposition:
+    """A wrap-up code staff pick for a call (what came of it)."""
+
+    code: str
+    label: str
+
+
+DEFAULT_DISPOSITIONS = (
+    Disposition("admitted", "Admitted"), Disposition("assessment_scheduled", "Assessment scheduled"),
+    Disposition("referred", "Referred elsewhere"), Disposition("information_only", "Information only"),
+    Disposition("insurance_check", "Insurance check"), Disposition("no_conversation", "No conversation"),
+)
+
+
+@dataclass(frozen=True)
 class CallFlow:
     """The helpline's call flow, from ``config/callflow.yaml``."""
 
@@ -123,6 +138,8 @@ class CallFlow:
     voicemail_silence_seconds: int = 5
     hold: Hold = field(default_factory=Hold)
     callbacks: Callbacks = field(default_factory=Callbacks)
+    dispositions: tuple[Disposition, ...] = DEFAULT_DISPOSITIONS
+    service_level_seconds: int = 20
 
     @property
     def own_numbers(self) -> frozenset[str]:
@@ -198,6 +215,8 @@ class Settings:
     secret_key: str | None = None
     outbound_calls_per_second: float = 1.0
     sweep_seconds: int = 30
+    session_idle_minutes: int = 15
+    session_max_hours: int = 12
     log_level: str = "INFO"
     extra: Mapping[str, str] = field(default_factory=dict)
 
@@ -239,6 +258,9 @@ class Settings:
             outbound_calls_per_second=_float("CALLCENTER_OUTBOUND_CALLS_PER_SECOND",
                                              get("CALLCENTER_OUTBOUND_CALLS_PER_SECOND") or "1", 0.01, 100),
             sweep_seconds=_int("CALLCENTER_SWEEP_SECONDS", get("CALLCENTER_SWEEP_SECONDS") or "30", 1, 600),
+            session_idle_minutes=_int("CALLCENTER_SESSION_IDLE_MINUTES",
+                                      get("CALLCENTER_SESSION_IDLE_MINUTES") or "15", 1, 60),
+            session_max_hours=_int("CALLCENTER_SESSION_MAX_HOURS", get("CALLCENTER_SESSION_MAX_HOURS") or "12", 1, 24),
             log_level=_choice("CALLCENTER_LOG_LEVEL", (get("CALLCENTER_LOG_LEVEL") or "INFO").upper(),
                               ("DEBUG", "INFO", "WARNING", "ERROR")),
             callflow=load_callflow(callflow_path),
@@ -347,7 +369,8 @@ def load_callflow(path: Path) -> CallFlow:
 def parse_callflow(raw: Mapping[str, Any], where: str = "callflow") -> CallFlow:
     """Validate a call-flow mapping (the YAML's content)."""
     known = {"organisation", "timezone", "languages", "language_menu", "prompts", "lines",
-             "routing", "no_one_free", "overflow_number", "voicemail", "hold", "callbacks"}
+             "routing", "no_one_free", "overflow_number", "voicemail", "hold", "callbacks", "dispositions",
+             "service_level_seconds"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise SettingsError(f"{where}: {unknown[0]}", "is not a known setting")
@@ -388,6 +411,8 @@ def parse_callflow(raw: Mapping[str, Any], where: str = "callflow") -> CallFlow:
                                        voicemail.get("silence_seconds", 5), 2, 60),
         hold=hold,
         callbacks=_callbacks(raw.get("callbacks") or {}, where),
+        dispositions=_dispositions(raw.get("dispositions"), where),
+        service_level_seconds=_int(f"{where}: service_level_seconds", raw.get("service_level_seconds", 20), 5, 600),
     )
 
 
@@ -583,3 +608,21 @@ def _callbacks(raw: Any, where: str) -> Callbacks:
         web_requests_per_number_per_day=_int(f"{name}.web_requests_per_number_per_day",
                                              raw.get("web_requests_per_number_per_day", 3), 1, 100),
     )
+
+
+def _dispositions(raw: Any, where: str) -> tuple[Disposition, ...]:
+    if raw is None:
+        return DEFAULT_DISPOSITIONS
+    if not isinstance(raw, list) or not raw:
+        raise SettingsError(f"{where}: dispositions", "must be a non-empty list of {code, label}")
+    result = []
+    for index, item in enumerate(raw):
+        name = f"{where}: dispositions[{index}]"
+        _mapping(item, name, {"code", "label"})
+        code = str(item.get("code", ""))
+        if not _LINE_ID.match(code):
+            raise SettingsError(f"{name}.code", "must be lower-case letters, digits, '-' or '_'")
+        result.append(Disposition(code, str(item.get("label") or code)))
+    if len({d.code for d in result}) != len(result):
+        raise SettingsError(f"{where}: dispositions", "each code may appear once")
+    return tuple(result)

@@ -220,6 +220,7 @@ def answer_offer(h: Helpline, call_sid: str, staff_id: int, digits: str) -> Scre
                             check_at_ms=now_ms + routing.reaper_check_seconds * 1000, day=h.today())
     if result in ("accepted", "already"):
         if result == "accepted":
+            h.flows.update(call_sid, answered_at=h.clock())
             emit(h, Kind.ACCEPTED, f"{call_sid}:accepted", call_sid=call_sid, staff_id=staff_id)
             log.info("call accepted call=%s staff=%s", call_sid, staff_id)
             if routing.strategy is Strategy.RING_ALL:

@@ -151,7 +151,11 @@ def place_attempt(h: Helpline, request_id: int, line: str, language: str) -> boo
         return False  # another worker took it, or it closed
     token = f"cb-{attempt_id}"
     ttl_ms = (cf.callbacks.staff_ring_seconds + cf.routing.screen_seconds + RESERVATION_SLACK_SECONDS) * 1000
-    reserved = calls.reserve_for(h, token, line, language, ttl_ms, strategy=_single(cf.routing.strategy))
+    with h.database.session() as session:
+        request = session.get(CallbackRequest, request_id)
+        assigned = request.assigned_staff_id if request else None
+    reserved = h.board.reserve(token, [assigned], 1, ttl_ms) if assigned else []
+    reserved = reserved or calls.reserve_for(h, token, line, language, ttl_ms, strategy=_single(cf.routing.strategy))
     if not reserved:
         _finish(h, attempt_id, "not_placed")
         return False

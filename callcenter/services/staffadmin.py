@@ -27,7 +27,7 @@ class StaffFields:
     """Validated staff fields."""
 
     name: str
-    contact: str
+    contact: str | None
     languages: str
     lines: str
     role: str
@@ -45,10 +45,16 @@ def validate(h: Helpline, raw: Mapping[str, object], current: Staff | None = Non
     name = pick("name", current.name if current else "")
     if not name or len(name) > 120:
         raise StaffError("name", "is required (at most 120 characters)")
-    try:
-        contact = numbers.staff_contact(pick("contact", current.contact if current else ""))
-    except ValueError as exc:
-        raise StaffError("contact", str(exc)) from None
+    role = pick("role", current.role if current else "staff")
+    if role not in ROLES:
+        raise StaffError("role", f"must be one of {', '.join(ROLES)}")
+    raw_contact = pick("contact", (current.contact or "") if current else "")
+    contact: str | None = None
+    if raw_contact or role == "staff":  # supervisors and admins who take no calls need no phone
+        try:
+            contact = numbers.staff_contact(raw_contact)
+        except ValueError as exc:
+            raise StaffError("contact", str(exc)) from None
     known_languages = [lang.code for lang in cf.languages]
     languages = _codes(pick("languages", current.languages if current else cf.default_language.code))
     unknown = [code for code in languages if code not in known_languages]
@@ -61,9 +67,6 @@ def validate(h: Helpline, raw: Mapping[str, object], current: Staff | None = Non
     if not lines or bad_lines:
         raise StaffError("lines", f"unknown line {bad_lines[0] if bad_lines else ''!r}; "
                                   f"configured: {', '.join(known_lines)}")
-    role = pick("role", current.role if current else "staff")
-    if role not in ROLES:
-        raise StaffError("role", f"must be one of {', '.join(ROLES)}")
     try:
         priority = int(pick("priority", current.priority if current else 100))
     except ValueError:
@@ -82,7 +85,8 @@ def add_staff(h: Helpline, raw: Mapping[str, object]) -> Staff:
         staff = Staff(**fields.__dict__, active=True)
         session.add(staff)
         session.flush()
-    h.board.publish([card(staff)])
+    if staff.contact:
+        h.board.publish([card(staff)])
     return staff
 
 
@@ -94,8 +98,10 @@ def update_staff(h: Helpline, staff_id: int, raw: Mapping[str, object]) -> Staff
             raise StaffError("id", f"no staff member {staff_id}")
         for name, value in validate(h, raw, current=staff).__dict__.items():
             setattr(staff, name, value)
-    if staff.active:
+    if staff.active and staff.contact:
         h.board.publish([card(staff)])
+    elif not staff.contact:
+        h.board.remove(staff_id)
     return staff
 
 
@@ -134,13 +140,14 @@ def import_csv(h: Helpline, text: str) -> tuple[int, int]:
             raise StaffError(f"row {number}: {exc.name}", exc.problem) from None
     added = updated = 0
     with h.database.session() as session:
-        existing = {s.contact: s for s in session.scalars(select(Staff))}
+        existing = {s.contact: s for s in session.scalars(select(Staff)) if s.contact}
         for fields in rows:
-            staff = existing.get(fields.contact)
+            staff = existing.get(fields.contact) if fields.contact else None
             if staff is None:
                 staff = Staff(**fields.__dict__, active=True)
                 session.add(staff)
-                existing[fields.contact] = staff
+                if fields.contact:
+                    existing[fields.contact] = staff
                 added += 1
             else:
                 for name, value in fields.__dict__.items():
@@ -153,13 +160,13 @@ def import_csv(h: Helpline, text: str) -> tuple[int, int]:
 
 def card(staff: Staff) -> StaffCard:
     """The live board's view of a staff member."""
-    return StaffCard(id=staff.id, name=staff.name, contact=staff.contact,
+    return StaffCard(id=staff.id, name=staff.name, contact=staff.contact or "",
                      languages=tuple(_codes(staff.languages)), lines=tuple(_codes(staff.lines)),
                      priority=staff.priority)
 
 
 def publish_all(h: Helpline, staff: Iterable[Staff] | None = None) -> int:
     """Rebuild the live directory from the database (at worker start and by the sweep)."""
-    active = [s for s in (staff if staff is not None else list_staff(h)) if s.active]
+    active = [s for s in (staff if staff is not None else list_staff(h)) if s.active and s.contact]
     h.board.publish([card(s) for s in active], complete=True)
     return len(active)

@@ -46,6 +46,10 @@ class Identifiers:
         token = base64.urlsafe_b64encode(nonce + sealed).decode()
         return Protected(ciphertext=f"{_VERSION}:{token}", lookup=self.lookup(number))
 
+    def seal(self, text: str) -> str:
+        """Encrypt free text about a caller (wrap-up notes) the same way as their number."""
+        return self.protect(text).ciphertext
+
     def reveal(self, ciphertext: str) -> str:
         """The number behind a ciphertext. Audit every use."""
         version, _, token = ciphertext.partition(":")

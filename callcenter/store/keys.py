@@ -70,6 +70,21 @@ def leg_status(sid: str) -> str:
     return f"{TAG}:status:{sid}"
 
 
+def session(session_id: str) -> str:
+    """Hash with TTL: a signed-in user's server-side session (deleting it signs them out)."""
+    return f"{TAG}:session:{session_id}"
+
+
+def sign_in_failures(kind: str, who: str) -> str:
+    """Counter with TTL: failed sign-ins for an account or from an address."""
+    return f"{TAG}:signin-failures:{kind}:{who}"
+
+
+def wrapped(call_sid: str) -> str:
+    """String with TTL: the call's wrap-up was saved (its disposition)."""
+    return f"{TAG}:wrapped:{call_sid}"
+
+
 def tick(name: str) -> str:
     """String with TTL: a periodic job was enqueued for this period."""
     return f"{TAG}:tick:{name}"

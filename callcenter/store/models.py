@@ -62,8 +62,13 @@ class Staff(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
-    # E.164 phone number, or "client:<identity>" for a Twilio Client (browser) phone.
-    contact: Mapped[str] = mapped_column(String(140))
+    # E.164 phone number, or "client:<identity>" for a Twilio Client (browser) phone; supervisors
+    # and admins who never take calls may have none.
+    contact: Mapped[str | None] = mapped_column(String(140))
+    # Sign-in for the staff console and the supervisor pages (none: phone-only staff).
+    username: Mapped[str | None] = mapped_column(String(60), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     languages: Mapped[str] = mapped_column(String(100), default="en")
     lines: Mapped[str] = mapped_column(String(200), default="")
     role: Mapped[str] = mapped_column(String(20), default="staff")
@@ -95,6 +100,11 @@ class Call(Base):
     talk_seconds: Mapped[int | None] = mapped_column(Integer)
     held_seconds: Mapped[int | None] = mapped_column(Integer)
     callback_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Wrap-up by the staff member who took the call.
+    disposition: Mapped[str | None] = mapped_column(String(40), index=True)
+    notes_enc: Mapped[str | None] = mapped_column(Text)
+    wrapped_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    wrapped_up_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     voicemail: Mapped[bool] = mapped_column(Boolean, default=False)
     overflowed: Mapped[bool] = mapped_column(Boolean, default=False)
     blocked: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -219,8 +229,23 @@ class AuditEntry(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now(), index=True)
     actor: Mapped[str] = mapped_column(String(120))
+    actor_id: Mapped[int | None] = mapped_column(Integer, index=True)
     action: Mapped[str] = mapped_column(String(40), index=True)
     target_type: Mapped[str] = mapped_column(String(40))
     target_id: Mapped[str] = mapped_column(String(80))
     address: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class ApiToken(Base):
+    """A bearer token for the read-only JSON API (only its hash is kept)."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

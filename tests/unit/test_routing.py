@@ -91,3 +91,12 @@ def test_the_hunt_stops_when_attempts_or_ring_seconds_are_spent() -> None:
 @pytest.mark.parametrize("misses,threshold,paused", [(2, 3, False), (3, 3, True), (5, 0, False)])
 def test_autopause_after_k_misses_in_a_row(misses: int, threshold: int, paused: bool) -> None:
     assert should_autopause(misses, threshold) is paused
+
+
+def test_roles_build_on_each_other_and_only_supervisors_and_admins_unmask() -> None:
+    from callcenter.core.permissions import ROLES, allowed, permissions
+
+    assert permissions("staff") < permissions("supervisor") < permissions("admin")
+    assert [allowed(role, "unmask") for role in ROLES] == [False, True, True]
+    assert [allowed(role, "audit_log") for role in ROLES] == [False, False, True]
+    assert not allowed(None, "console") and not allowed("janitor", "console")
