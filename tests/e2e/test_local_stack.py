@@ -1,4 +1,5 @@
-"""`make run` on embedded defaults: Redis, SQLite, gunicorn and a worker, answering signed calls."""
+"""`make run` on embedded defaults: Redis, SQLite, gunicorn, a worker and (without Twilio credentials) the
+Twilio emulator with demo staff, answering signed calls."""
 from __future__ import annotations
 
 import os
@@ -10,6 +11,8 @@ import sys
 import time
 import urllib.request
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -42,19 +45,23 @@ def port_open(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-@pytest.fixture
-def local_stack(tmp_path: Path):  # type: ignore[no-untyped-def]
-    web_port, redis_port = free_port(), free_port()
+@contextmanager
+def make_run(var: Path, log_name: str, **extra: str) -> Iterator[tuple[dict[str, str], int, int, int, str]]:
+    """scripts/localstack.py on free ports until its summary is printed; then Ctrl-C, and all of it stops."""
+    web_port, redis_port, sim_port = free_port(), free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "CALLCENTER_"))
            and k not in ("REDIS_URL", "DATABASE_URL", "PUBLIC_BASE_URL")}
-    env.update(CALLCENTER_VAR=str(tmp_path / "var"), CALLCENTER_PORT=str(web_port),
-               CALLCENTER_REDIS_PORT=str(redis_port))
-    log = (LOG_DIR / "localstack.log").open("w")
+    env.update(CALLCENTER_VAR=str(var), CALLCENTER_PORT=str(web_port),
+               CALLCENTER_REDIS_PORT=str(redis_port), CALLCENTER_SIM_PORT=str(sim_port), **extra)
+    log_path = LOG_DIR / log_name
+    log = log_path.open("w")
     process = subprocess.Popen([sys.executable, "scripts/localstack.py"], cwd=ROOT, env=env, stdout=log,
                                stderr=subprocess.STDOUT)
     try:
         wait_until(lambda: up(f"http://127.0.0.1:{web_port}/healthz"), 90, "the web app answering")
-        yield env, web_port, redis_port, tmp_path / "var"
+        wait_until(lambda: "helpline is running" in log_path.read_text(errors="replace"), 90,
+                   "make run printing its summary (after seeding the demo staff)")
+        yield env, web_port, redis_port, sim_port, log_path.read_text(errors="replace")
     finally:
         process.send_signal(signal.SIGINT)  # Ctrl-C
         try:
@@ -64,7 +71,13 @@ def local_stack(tmp_path: Path):  # type: ignore[no-untyped-def]
                 process.kill()
             log.close()
     assert process.returncode == 0
-    assert not port_open(web_port) and not port_open(redis_port)  # everything it started has stopped
+    assert not any(map(port_open, (web_port, redis_port, sim_port)))  # everything it started has stopped
+
+
+@pytest.fixture
+def local_stack(tmp_path: Path):  # type: ignore[no-untyped-def]
+    with make_run(tmp_path / "var", "localstack.log") as (env, web_port, redis_port, _, _):
+        yield env, web_port, redis_port, tmp_path / "var"
 
 
 def run(env: dict[str, str], *args: str) -> str:
@@ -84,12 +97,30 @@ def test_make_run_answers_a_signed_call_with_the_safety_line_first_and_records_i
     assert first.tag == "Say" and first.text.startswith("If you or someone with you is in danger")
     assert "9 1 1" in first.text and "9 8 8" in first.text
 
-    assert "added staff 1" in run(env, "scripts/cli.py", "staff", "add", "--name", "Ana", "--phone", "+12025550111")
-    run(env, "scripts/cli.py", "staff", "presence", "1", "available")
+    staff = run(env, "scripts/cli.py", "staff", "list")   # the demo staff, whose phones the emulator rings
+    assert all(name in staff for name in ("Ada Example", "Bruno Placeholder", "Carmen Ficticia"))
+    assert [line.split()[-1] for line in staff.splitlines()[1:]] == ["free", "free", "free"]
+    for demo in ("1", "2", "3"):
+        run(env, "scripts/cli.py", "staff", "presence", demo, "away")
+    assert "added staff 4" in run(env, "scripts/cli.py", "staff", "add", "--name", "Ana", "--phone", "+12025550114")
+    run(env, "scripts/cli.py", "staff", "presence", "4", "available")
     routed = run(env, "scripts/signed_post.py", "/voice/route?s=1")
-    assert "<Number" in routed and "+12025550111" in routed
+    assert "<Number" in routed and "+12025550114" in routed
 
     def recorded() -> bool:
         with sqlite3.connect(var / "callcenter.db") as db:
             return db.execute("select count(*) from call_events where event = 'call.offered'").fetchone()[0] == 1
     wait_until(recorded, 20, "the worker recording the call's events in SQLite")
+
+
+def test_with_twilio_credentials_make_run_starts_no_emulator_and_takes_the_demo_staff_off_line(tmp_path: Path) -> None:
+    var = tmp_path / "var"
+    with make_run(var, "localstack-demo.log") as (_, _, _, sim_port, summary):
+        assert f"http://127.0.0.1:{sim_port}/phone" in summary and port_open(sim_port)
+    real = {"TWILIO_ACCOUNT_SID": "AC" + "0f" * 16, "TWILIO_AUTH_TOKEN": "not-a-real-token-0123456789abcdef"}
+    with make_run(var, "localstack-real.log", **real) as (env, _, _, sim_port, summary):
+        assert "real Twilio" in summary and "/phone" not in summary and "emulator" not in summary
+        assert not port_open(sim_port)
+        assert "TWILIO_API_BASE_URL" not in (var / "run.env").read_text()
+        staff = run(env, "scripts/cli.py", "staff", "list")   # fictional phones are never offered a real caller
+        assert [line.split()[-1] for line in staff.splitlines()[1:]] == ["offline", "offline", "offline"]
