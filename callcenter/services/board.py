@@ -1,6 +1,7 @@
 """The supervisors' live board: who is free, who is waiting and for how long — no caller data."""
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from typing import Any, cast
 
@@ -11,6 +12,19 @@ from ..store import keys
 from ..store.models import CallbackRequest
 from . import callbacks, metrics
 from .helpline import Helpline
+
+
+SHARED_MS = 1000
+
+
+def shared_snapshot(h: Helpline) -> dict[str, Any]:
+    """The board as every open dashboard sees it: computed at most once a second for all of them."""
+    cached = h.redis.get(keys.BOARD_CACHE)
+    if cached:
+        return cast(dict[str, Any], json.loads(cached))
+    board = snapshot(h)
+    h.redis.set(keys.BOARD_CACHE, json.dumps(board, default=str), px=SHARED_MS)
+    return board
 
 
 def snapshot(h: Helpline) -> dict[str, Any]:

@@ -21,6 +21,8 @@ STAFF_IDS = f"{TAG}:staff-ids"
 HOLD = f"{TAG}:hold"
 #: Sorted set: when held callers were handed to staff (for the expected wait).
 HOLD_ANSWERED = f"{TAG}:hold-answered"
+#: String with TTL: the live board, shared by every open dashboard for a second.
+BOARD_CACHE = f"{TAG}:board"
 #: String with TTL: a dispatch job is queued; more triggers need not queue another.
 DISPATCH_REQUESTED = f"{TAG}:dispatch-requested"
 

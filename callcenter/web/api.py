@@ -51,7 +51,7 @@ bp.register_error_handler(HTTPException, as_json)
 
 @bp.get("/board")
 def board() -> Response:
-    return jsonify(boards.snapshot(helpline()))
+    return jsonify(boards.shared_snapshot(helpline()))
 
 
 @bp.get("/calls")

@@ -39,7 +39,7 @@ def board() -> str:
 def board_stream() -> Response:
     if not current_user.is_authenticated or not current_user.may("board"):
         return live.signed_out()
-    return live.snapshot(boards.snapshot(helpline()))
+    return live.snapshot(boards.shared_snapshot(helpline()))
 
 
 # ---------------------------------------------------------------------- the call log
