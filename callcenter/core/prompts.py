@@ -24,6 +24,8 @@ CALLER_PROMPTS: tuple[str, ...] = (
     "call_again",
     "ring_all_wait",
     "menu",
+    "menu_busy",
+    "menu_nobody",
     "menu_retry",
     "hold_intro",
     "hold_position",
@@ -75,9 +77,8 @@ DEFAULTS: Mapping[str, Mapping[str, str]] = {
         "connecting": "Please stay on the line. We are connecting you with an admissions specialist.",
         "still_connecting": "Thank you for waiting. We are still reaching a specialist for you.",
         "voicemail": (
-            "All of our specialists are helping other callers right now. After the tone, please "
-            "leave your first name and a safe time and way to reach you. Then hang up, or press "
-            "the pound key."
+            "After the tone, please leave your first name and a safe time and way to reach you. "
+            "Then hang up, or press the pound key."
         ),
         "voicemail_thanks": (
             "Thank you. We received your message and will call you back as soon as we can. "
@@ -101,10 +102,9 @@ DEFAULTS: Mapping[str, Mapping[str, str]] = {
         "screen_connecting": "Connecting you now.",
         "screen_taken": "A colleague has already taken this call. Thank you.",
         "screen_gone": "The caller is no longer on the line. Thank you.",
-        "menu": (
-            "All of our specialists are helping other callers. To stay on the line, press 1. "
-            "To get a call back, press 2. To leave a voicemail, press 3."
-        ),
+        "menu": "To stay on the line, press 1. To get a call back, press 2. To leave a voicemail, press 3.",
+        "menu_busy": "All of our specialists are helping other callers.",
+        "menu_nobody": "No specialist can answer the phone right now.",
         "menu_retry": "Sorry, that was not one of the choices.",
         "hold_intro": "Please stay on the line. You will speak with the next available specialist.",
         "hold_position": "You are number {position} in line.",
@@ -167,9 +167,8 @@ DEFAULTS: Mapping[str, Mapping[str, str]] = {
         "connecting": "Por favor, no cuelgue. Le estamos comunicando con un especialista de admisiones.",
         "still_connecting": "Gracias por esperar. Seguimos buscando un especialista para usted.",
         "voicemail": (
-            "Todos nuestros especialistas están atendiendo otras llamadas. Después del tono, deje "
-            "su nombre y un momento y una forma seguros para comunicarnos con usted. Luego cuelgue "
-            "u oprima la tecla numeral."
+            "Después del tono, deje su nombre y un momento y una forma seguros para comunicarnos con "
+            "usted. Luego cuelgue u oprima la tecla numeral."
         ),
         "voicemail_thanks": (
             "Gracias. Recibimos su mensaje y le devolveremos la llamada lo antes posible. "
@@ -194,9 +193,11 @@ DEFAULTS: Mapping[str, Mapping[str, str]] = {
         "screen_taken": "Un colega ya atendió esta llamada. Gracias.",
         "screen_gone": "La persona que llamó ya no está en la línea. Gracias.",
         "menu": (
-            "Todos nuestros especialistas están atendiendo otras llamadas. Para esperar en la línea, "
-            "oprima 1. Para que le devolvamos la llamada, oprima 2. Para dejar un mensaje, oprima 3."
+            "Para esperar en la línea, oprima 1. Para que le devolvamos la llamada, oprima 2. "
+            "Para dejar un mensaje, oprima 3."
         ),
+        "menu_busy": "Todos nuestros especialistas están atendiendo otras llamadas.",
+        "menu_nobody": "En este momento ningún especialista puede contestar.",
         "menu_retry": "Lo siento, esa no es una de las opciones.",
         "hold_intro": "Por favor, no cuelgue. Le atenderá el próximo especialista disponible.",
         "hold_position": "Usted es el número {position} en la fila.",

@@ -153,7 +153,8 @@ def no_one_free(h: Helpline, call_sid: str, flow: dict[str, str]) -> NoOneFree |
     if mode == "overflow":
         return overflow(h, call_sid, flow)
     return NoOneFree(language=flow.get("language") or cf.default_language.code, line=line.id, mode=mode,
-                     overflow_number=None, step=h.flows.next_step(call_sid), caller_id=flow.get("to") or None)
+                     overflow_number=None, step=h.flows.next_step(call_sid), caller_id=flow.get("to") or None,
+                     on_duty=bool(h.redis.zcard(keys.AVAILABLE)))
 
 
 def overflow(h: Helpline, call_sid: str, flow: dict[str, str]) -> NoOneFree:

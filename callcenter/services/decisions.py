@@ -49,6 +49,7 @@ class NoOneFree:
     overflow_number: str | None
     step: int
     caller_id: str | None = None
+    on_duty: bool = True  # some staff are present (just busy); else nobody is on duty
 
 
 @dataclass(frozen=True)

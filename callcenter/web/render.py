@@ -41,11 +41,12 @@ def render(h: Helpline, sid: str, decision: Decision) -> str:
                                          voicemail_url=url("/voicemail", s=decision.step), recording_url=recording)
     if isinstance(decision, NoOneFree):
         if decision.mode == "menu":
-            return twiml_queue.menu(cf, language, action=url("/menu", s=decision.step))
+            return twiml_queue.menu(cf, language, action=url("/menu", s=decision.step), on_duty=decision.on_duty)
         return twiml.no_one_free(
             cf, language, mode=decision.mode, overflow_number=decision.overflow_number,
             caller_id=decision.caller_id, voicemail_url=url("/voicemail", s=decision.step),
-            recording_url=recording, overflow_url=url("/overflow-result", s=decision.step))
+            recording_url=recording, overflow_url=url("/overflow-result", s=decision.step),
+            on_duty=decision.on_duty)
     if decision.ring_all:
         return twiml.ring_all(cf, language, queue=calls.ring_all_queue(sid), first=decision.first,
                               wait_url=url("/ring-all/wait", s=decision.step),

@@ -104,9 +104,11 @@ def ring_all_wait(cf: CallFlow, language: Language, *, leave: bool, announce: bo
 
 
 def no_one_free(cf: CallFlow, language: Language, *, mode: str, overflow_number: str | None,
-                caller_id: str | None, voicemail_url: str, recording_url: str, overflow_url: str) -> str:
+                caller_id: str | None, voicemail_url: str, recording_url: str, overflow_url: str,
+                on_duty: bool = True) -> str:
     """Nobody is free: forward to the overflow line, or take a voicemail."""
     response = VoiceResponse()
+    _say(response, cf, language, "menu_busy" if on_duty else "menu_nobody")
     if mode == "overflow" and overflow_number:
         _say(response, cf, language, "transferring")
         response.dial(overflow_number, action=overflow_url, method="POST", timeout=30,

@@ -12,11 +12,14 @@ from .twiml import _say, _staff_say, _voicemail
 HOLD_QUEUE = "helpline-hold"
 
 
-def menu(cf: CallFlow, language: Language, *, action: str, retry: bool = False) -> str:
-    """"All of our specialists are helping other callers. Press 1 … 2 … 3"."""
+def menu(cf: CallFlow, language: Language, *, action: str, retry: bool = False, on_duty: bool = True) -> str:
+    """"All of our specialists are helping other callers" (or "no specialist can answer right now"),
+    then: press 1 to hold, 2 for a call back, 3 for a voicemail."""
     response = VoiceResponse()
     if retry:
         _say(response, cf, language, "menu_retry")
+    else:
+        _say(response, cf, language, "menu_busy" if on_duty else "menu_nobody")
     gather = response.gather(num_digits=1, timeout=6, action=action, method="POST", action_on_empty_result=True)
     _say(gather, cf, language, "menu")
     response.redirect(action, method="POST")

@@ -27,8 +27,9 @@ def holding(webhooks, fake_twilio, settings) -> InboundCall:  # type: ignore[no-
 def test_the_menu_offers_hold_callback_and_voicemail_and_defaults_to_hold(webhooks) -> None:
     call = InboundCall(webhooks)
     call.to_routing()
-    said = twiml.spoken(call.last)[0]
-    assert "press 1" in said and "press 2" in said and "press 3" in said
+    first, options = twiml.spoken(call.last)[:2]
+    assert first == "No specialist can answer the phone right now."  # nobody on duty: no "helping other callers"
+    assert "press 1" in options and "press 2" in options and "press 3" in options
     assert call.choose("9").find("Gather") is not None  # not a choice: the menu again
     assert call.choose("").find("Enqueue") is not None  # nothing pressed: hold (the configured default)
 
@@ -138,3 +139,12 @@ def test_staff_going_available_is_what_triggers_the_dispatch(webhooks, fake_twil
     assert "dispatch" in run_jobs(helpline, rq_redis)
     assert helpline.board.holder(staff) == call.sid
     assert ("call.hold_left", None) in events(helpline, call.sid)
+
+
+def test_when_staff_are_on_duty_but_busy_the_menu_says_so(webhooks, helpline) -> None:
+    staff = Team(helpline).add(1)
+    InboundCall(webhooks).answered()
+    assert helpline.board.holder(staff)
+    call = InboundCall(webhooks)
+    call.to_routing()
+    assert twiml.spoken(call.last)[0] == "All of our specialists are helping other callers."

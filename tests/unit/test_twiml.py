@@ -65,7 +65,8 @@ def test_accepting_a_ring_all_call_dequeues_the_caller() -> None:
 def test_no_one_free_takes_a_voicemail_or_forwards_to_overflow() -> None:
     voicemail = parsed(twiml.no_one_free(CF, EN, mode="voicemail", overflow_number=None, caller_id=None,
                                          voicemail_url="/v", recording_url="/r", overflow_url="/o"))
-    assert check.verbs(voicemail) == ["Say", "Record", "Say", "Say", "Hangup"]
+    assert check.verbs(voicemail) == ["Say", "Say", "Record", "Say", "Say", "Hangup"]
+    assert voicemail[0].text == "All of our specialists are helping other callers."
     overflow = parsed(twiml.no_one_free(CF, EN, mode="overflow", overflow_number="+12025550199",
                                         caller_id="+12025550100", voicemail_url="/v", recording_url="/r",
                                         overflow_url="/o"))
