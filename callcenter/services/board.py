@@ -13,7 +13,6 @@ from ..store.models import CallbackRequest
 from . import callbacks, metrics
 from .helpline import Helpline
 
-
 SHARED_MS = 1000
 
 

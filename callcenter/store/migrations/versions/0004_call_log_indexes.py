@@ -6,7 +6,6 @@ Create Date: 2026-11-29 14:34:08.921644
 """
 from __future__ import annotations
 
-import sqlalchemy as sa
 from alembic import op
 
 revision = '0004'
