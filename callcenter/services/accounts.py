@@ -54,10 +54,15 @@ class SignInThrottled(Exception):
         self.retry_after = retry_after
 
 
-def hash_password(password: str) -> str:
-    """An Argon2id hash; refuses passwords shorter than MIN_PASSWORD_LENGTH."""
+def check_password(password: str) -> None:
+    """ValueError naming the field when a new password is too short."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValueError(f"password: at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def hash_password(password: str) -> str:
+    """An Argon2id hash; refuses passwords shorter than MIN_PASSWORD_LENGTH."""
+    check_password(password)
     return HASHER.hash(password)
 
 
@@ -72,11 +77,17 @@ def set_password(h: Helpline, staff_id: int, password: str, actor: Actor = audit
     audit.record(h, actor, "password_set", "staff", staff_id)
 
 
-def set_username(h: Helpline, staff_id: int, username: str) -> None:
-    """Give an account its sign-in name (letters, digits, . _ -)."""
+def check_username(username: str) -> str:
+    """The sign-in name as stored (lower case), or ValueError naming the field."""
     name = username.strip().lower()
     if not name or len(name) > 60 or not all(ch.isalnum() or ch in "._-" for ch in name):
         raise ValueError("username: 1 to 60 letters, digits, '.', '_' or '-'")
+    return name
+
+
+def set_username(h: Helpline, staff_id: int, username: str) -> None:
+    """Give an account its sign-in name (letters, digits, . _ -)."""
+    name = check_username(username)
     with h.database.session() as session:
         taken = session.scalar(select(Staff.id).where(Staff.username == name, Staff.id != staff_id))
         if taken is not None:

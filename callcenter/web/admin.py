@@ -54,6 +54,10 @@ def _staff_form(staff_id: int | None) -> Any:
         form = request.form
         fields = {name: form.get(name, "") for name in ("name", "contact", "languages", "lines", "role", "priority")}
         try:
+            if form.get("username"):
+                accounts.check_username(form["username"])
+            if form.get("password"):
+                accounts.check_password(form["password"])
             staff = (staffadmin.update_staff(h, staff_id, fields) if staff_id is not None
                      else staffadmin.add_staff(h, fields))
             if form.get("username"):
