@@ -6,50 +6,13 @@ none. Screenshots go to artifacts/screenshots/.
 """
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-
 import pytest
 
-from ..conftest import ROOT
-from ..e2e.test_local_stack import make_run, wait_until
+from ..e2e.test_local_stack import wait_until
+from .conftest import SCREENSHOTS, Stack, call_outcome, launch_chromium, needs_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (Debian's `chromium` package; "
-                                                     "`.ci/run` installs it)"),
-]
+pytestmark = [pytest.mark.slow, needs_chromium]
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in requirements-dev.txt")
-
-
-@dataclass
-class Stack:
-    var: Path
-    sim_port: int
-
-    @property
-    def phone_url(self) -> str:
-        return f"http://127.0.0.1:{self.sim_port}/phone"
-
-
-@pytest.fixture
-def local_stack(tmp_path: Path) -> Iterator[Stack]:
-    """scripts/localstack.py as `make run` starts it (no Twilio credentials), on free ports, in a temporary var."""
-    with make_run(tmp_path / "var", "browser-localstack.log") as (_, _, _, sim_port, summary):
-        stack = Stack(tmp_path / "var", sim_port)
-        assert stack.phone_url in summary and "Ada Example" in summary
-        yield stack   # on the way out: Ctrl-C, and every port it opened (the emulator's too) is closed
-
-
-def call_outcome(var: Path, sid: str) -> str | None:
-    with sqlite3.connect(var / "callcenter.db") as db:
-        row = db.execute("select outcome from calls where sid = ?", (sid,)).fetchone()
-    return row[0] if row else None
 
 
 def test_a_call_placed_from_the_browser_phone_is_accepted_on_a_staff_phone_and_recorded(
@@ -58,8 +21,7 @@ def test_a_call_placed_from_the_browser_phone_is_accepted_on_a_staff_phone_and_r
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     errors: list[str] = []
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = launch_chromium(playwright)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.on("pageerror", lambda error: errors.append(str(error)))
