@@ -44,8 +44,9 @@ def _staff_options(required: bool) -> Any:
     def decorate(command: Any) -> Any:
         for option in reversed([
             click.option("--name", required=required, help="Full name."),
-            click.option("--phone", "--contact", "contact", required=required,
-                         help="Phone in E.164 (+12025550123) or a Twilio Client identity (client:name)."),
+            click.option("--phone", "--contact", "contact",
+                         help="Phone in E.164 (+12025550123) or a Twilio Client identity (client:name); "
+                              "required for staff who take calls, optional for supervisors and admins."),
             click.option("--languages", help="Language codes, comma-separated (default: the first language)."),
             click.option("--lines", help="Line ids, comma-separated (default: every line)."),
             click.option("--role", type=click.Choice(["staff", "supervisor", "admin"]), help="Role."),
@@ -91,7 +92,8 @@ def staff_list(include_inactive: bool) -> None:
     click.echo(f"{'id':>4}  {'name':<24} {'contact':<22} {'languages':<10} {'lines':<16} {'role':<10} state")
     for s in people:
         state = live[s.id].activity if s.id in live else ("inactive" if not s.active else "offline")
-        click.echo(f"{s.id:>4}  {s.name:<24} {s.contact:<22} {s.languages:<10} {s.lines:<16} {s.role:<10} {state}")
+        phone = s.contact or "-"   # supervisors and admins may have none
+        click.echo(f"{s.id:>4}  {s.name:<24} {phone:<22} {s.languages:<10} {s.lines:<16} {s.role:<10} {state}")
 
 
 @staff_cli.command("import")

@@ -156,8 +156,13 @@ def start_session(h: Helpline, user: User, address: str) -> str:
     return session_id
 
 
-def resume_session(h: Helpline, session_id: str) -> int | None:
-    """The user id of a live session (and it is kept alive); None when idle or too old."""
+def resume_session(h: Helpline, session_id: str, *, activity: bool = True) -> int | None:
+    """The user id of a live session; None when idle or too old.
+
+    With ``activity`` (a person did something) the idle clock starts again; a page refreshing
+    itself (the console's and the board's live updates) passes False, so an unattended screen
+    still signs out after the idle limit.
+    """
     key = keys.session(session_id)
     data = h.redis.hgetall(key)
     if not data:
@@ -169,6 +174,8 @@ def resume_session(h: Helpline, session_id: str) -> int | None:
     if too_old or idle:
         h.redis.delete(key)
         return None
+    if not activity:
+        return int(data["user"])
     pipe = h.redis.pipeline(transaction=False)
     pipe.hset(key, "seen", now)
     pipe.expire(key, settings.session_idle_minutes * 60)

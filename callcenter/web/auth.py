@@ -71,7 +71,9 @@ def setup(app: Flask) -> None:
         session_id = session.get("sid")
         if not session_id:
             return None
-        staff_id = accounts.resume_session(helpline(), session_id)
+        view = current_app.view_functions.get(request.endpoint or "")
+        staff_id = accounts.resume_session(helpline(), session_id,
+                                           activity=not getattr(view, "passive", False))
         if staff_id is None:
             session.pop("sid", None)
             g.session_expired = True
@@ -83,14 +85,26 @@ def setup(app: Flask) -> None:
     def to_sign_in() -> Any:
         if request.path.startswith("/api/"):
             abort(401)
-        if getattr(g, "session_expired", False):
-            message = "Your session ended after a time without activity. Sign in again."
-            if request.method == "POST":
-                message += " What you submitted was not saved."
-            flash(message, "warning")
-        return redirect(url_for("auth.signin", next=request.full_path if request.method == "GET" else None))
+        explain_ended_session()
+        here = request.full_path.rstrip("?") if request.method == "GET" else None
+        return redirect(url_for("auth.signin", next=here))
 
     app.context_processor(lambda: {"me": current_user if current_user.is_authenticated else None})
+
+
+def explain_ended_session() -> None:
+    """Tell the sign-in page why the user is there when their session just ended."""
+    if getattr(g, "session_expired", False):
+        message = "Your session ended after a time without activity. Sign in again."
+        if request.method == "POST":
+            message += " What you submitted was not saved."
+        flash(message, "warning")
+
+
+def passive(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a view that a page calls by itself (live updates): it does not count as activity."""
+    view.passive = True  # type: ignore[attr-defined]
+    return view
 
 
 def client_address() -> str:
@@ -146,6 +160,15 @@ def signin() -> Any:
         landing = "console.home" if user.role == "staff" else "supervisor.board"
         return redirect(_safe_next(request.args.get("next")) or url_for(landing))
     return render_template("ui/signin.html", form=form, error=None), 400 if request.method == "POST" else 200
+
+
+@bp.post("/session/alive")
+def still_here() -> Any:
+    """The user did something on a page that refreshes itself: their session stays alive."""
+    if not current_user.is_authenticated:
+        explain_ended_session()
+        return {"signed_in": False}, 401
+    return "", 204
 
 
 @bp.post("/signout")

@@ -9,7 +9,7 @@ from flask_login import current_user
 from ..services import console
 from ..services.console import ConsoleError
 from . import live
-from .auth import helpline, require
+from .auth import helpline, passive, require
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 
@@ -17,11 +17,16 @@ bp = Blueprint("console", __name__, url_prefix="/console")
 @bp.get("")
 @require("console")
 def home() -> str:
+    return _page()
+
+
+def _page(**extra: Any) -> str:
     return render_template("ui/console.html", state=console.view(helpline(), current_user.user),
-                           dispositions=helpline().callflow.dispositions)
+                           dispositions=helpline().callflow.dispositions, **extra)
 
 
 @bp.get("/stream")
+@passive
 def stream() -> Response:
     if not current_user.is_authenticated or not current_user.may("console"):
         return live.signed_out()
@@ -37,8 +42,8 @@ def presence() -> Any:
     except ConsoleError as exc:
         if request.accept_mimetypes.best == "application/json":
             return jsonify(error=str(exc)), 400
-        flash(str(exc), "warning")
-        return redirect(url_for("console.home")), 400
+        flash(str(exc), "warning")   # the console again, saying what was wrong (a 400 is not followed)
+        return _page(), 400
     if request.accept_mimetypes.best == "application/json":
         return jsonify(previous=previous, presence=request.form.get("presence"))
     return redirect(url_for("console.home"))
@@ -52,9 +57,7 @@ def wrapup() -> Any:
         console.wrap_up(helpline(), current_user.user, form.get("call", ""), form.get("disposition", ""),
                         form.get("notes", ""))
     except ConsoleError as exc:
-        state = console.view(helpline(), current_user.user)
-        return render_template("ui/console.html", state=state, dispositions=helpline().callflow.dispositions,
-                               wrapup_error=str(exc), draft=form), 400
+        return _page(wrapup_error=str(exc), draft=form), 400
     flash("Wrap-up saved. You are ready for the next call.", "info")
     return redirect(url_for("console.home", saved=form.get("call", "")[-6:]))
 

@@ -12,6 +12,8 @@ from typing import Any
 
 from flask import Response
 
+from .auth import explain_ended_session
+
 RETRY_MS = 2000
 
 
@@ -22,6 +24,7 @@ def snapshot(data: dict[str, Any], retry_ms: int = RETRY_MS) -> Response:
 
 
 def signed_out() -> Response:
-    """Tell the page its session is over (it then goes to the sign-in page)."""
+    """Tell the page its session is over (it then goes to the sign-in page, which says why)."""
+    explain_ended_session()
     return Response("retry: 60000\nevent: signedout\ndata: {}\n\n", mimetype="text/event-stream",
                     headers={"Cache-Control": "no-store"})

@@ -17,7 +17,7 @@ from ..services import board as boards
 from ..services.calllog import CallFilter
 from ..store.models import Staff
 from . import live
-from .auth import client_address, helpline, require
+from .auth import client_address, helpline, passive, require
 
 bp = Blueprint("supervisor", __name__)
 MAX_PAGE = 100_000
@@ -36,6 +36,7 @@ def board() -> str:
 
 
 @bp.get("/board/stream")
+@passive
 def board_stream() -> Response:
     if not current_user.is_authenticated or not current_user.may("board"):
         return live.signed_out()

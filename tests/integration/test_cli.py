@@ -40,6 +40,7 @@ def test_staff_are_added_listed_updated_and_deactivated(cli, helpline) -> None:
     (["--name", "Bo", "--phone", "+12025550112", "--languages", "en,klingon"], "languages: unknown language"),
     (["--name", "Bo", "--phone", "+12025550112", "--lines", "billing"], "lines: unknown line 'billing'"),
     (["--name", "", "--phone", "+12025550112"], "name: is required"),
+    (["--name", "Bo"], "contact: "),    # staff take calls: they need a phone
 ])
 def test_bad_staff_details_are_refused_with_the_field_named(cli, args, message) -> None:  # type: ignore[no-untyped-def]
     result = cli("staff", "add", *args)
@@ -88,3 +89,13 @@ def test_callback_requests_are_listed_masked_and_can_be_cancelled(cli, helpline)
     assert "cancelled" in cli("callbacks", "list", "--status", "cancelled").output
     again = cli("callbacks", "cancel", str(recorded.request_id), "--reason", "twice")
     assert again.exit_code != 0 and "no open callback request" in again.output
+
+
+def test_a_supervisor_needs_no_phone_and_the_list_still_prints(cli) -> None:  # type: ignore[no-untyped-def]
+    added = cli("staff", "add", "--name", "Sam Supervisor", "--role", "supervisor")
+    assert added.exit_code == 0 and "added staff" in added.output, added.output
+    assert cli("staff", "add", "--name", "Ana Example", "--phone", "+12025550111").exit_code == 0
+    listed = cli("staff", "list")
+    assert listed.exit_code == 0, listed.output
+    rows = {line.split()[1]: line for line in listed.output.splitlines()[1:]}
+    assert "+12025550111" in rows["Ana"] and " - " in rows["Sam"] and "supervisor" in rows["Sam"]

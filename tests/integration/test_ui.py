@@ -109,6 +109,37 @@ def test_the_idle_limit_signs_a_user_out_on_the_server(helpline, browser) -> Non
     helpline.clock = clock
 
 
+def test_a_page_refreshing_itself_does_not_keep_its_session_alive_but_its_user_does(helpline, browser) -> None:
+    make_user(helpline, "sam", "supervisor")
+    sign_in(browser, "sam")
+    clock = helpline.clock
+    start = clock()
+    try:
+        for seconds in range(60, 14 * 60, 60):   # an unattended board refreshing itself for 13 minutes
+            helpline.clock = lambda s=seconds: start + s
+            assert "event: snapshot" in browser.get("/board/stream").get_data(as_text=True)
+        helpline.clock = lambda: start + 14 * 60
+        token = csrf_from(browser, "/board")   # the supervisor looks at it
+        for minutes in (20, 30):    # ... and keeps using it: the page reports that, once a minute at most
+            helpline.clock = lambda m=minutes: start + m * 60
+            assert browser.post("/session/alive", headers={"X-CSRFToken": token}).status_code == 204
+        helpline.clock = lambda: start + 31 * 60
+        assert "event: snapshot" in browser.get("/board/stream").get_data(as_text=True)
+        helpline.clock = lambda: start + 46 * 60     # then 16 minutes of nobody: the next refresh ends it
+        ended = browser.get("/board/stream").get_data(as_text=True)
+        assert "event: signedout" in ended and "snapshot" not in ended
+        signin = browser.get("/signin?next=/board").get_data(as_text=True)
+        assert "Your session ended after a time without activity" in signin   # the page says why
+        assert browser.post("/session/alive", headers={"X-CSRFToken": token}).status_code == 401
+    finally:
+        helpline.clock = clock
+
+
+def test_the_sign_in_link_goes_back_to_the_page_without_a_stray_question_mark(browser) -> None:
+    response = browser.get("/board")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/signin?next=/board")
+
+
 def test_the_absolute_limit_ends_even_a_busy_session(helpline, browser) -> None:
     make_user(helpline, "sam", "supervisor")
     sign_in(browser, "sam")
@@ -132,6 +163,16 @@ def test_signing_out_ends_the_session_on_the_server_so_a_copied_cookie_is_useles
     browser.post("/signout", data={"csrf_token": csrf_from(browser, "/board")})
     assert copy.get("/board").status_code == 302
     assert helpline.redis.keys(keys.session("*")) == []
+
+
+def test_a_refused_availability_change_shows_the_console_with_the_reason(helpline, browser) -> None:
+    make_user(helpline, "sam", "supervisor")   # no phone: nothing could ring
+    sign_in(browser, "sam")
+    token = csrf_from(browser, "/console")
+    refused = browser.post("/console/presence", data={"csrf_token": token, "presence": "available"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "Location" not in refused.headers
+    assert "presence: your account has no phone to ring" in page and "<h1" in page
 
 
 def test_a_staff_member_takes_a_call_and_wraps_it_up_with_a_disposition(helpline, app, webhooks, browser) -> None:
