@@ -25,6 +25,7 @@ class CallRecord:
 
     sid: str
     received_at: float | None = None
+    queued_at: float | None = None
     line: str | None = None
     language: str | None = None
     status: str | None = None
@@ -57,11 +58,18 @@ class CallRecord:
 
     @property
     def wait_seconds(self) -> float | None:
-        """Seconds from the call arriving to a person answering it (or to hanging up)."""
+        """Seconds the caller waited for a person: from entering the queue to an answer (or hanging up).
+
+        The queue starts when the call is first offered to staff or finds no one free, after the
+        safety message and the language menu, which every caller hears and no staffing shortens
+        (speed of answer and service level are about the queue). A caller who hung up before
+        reaching the queue waited from the moment the call arrived.
+        """
         until = self.answered_at if self.answered_at is not None else self.ended_at
-        if self.received_at is None or until is None:
+        start = self.queued_at if self.queued_at is not None else self.received_at
+        if start is None or until is None:
             return None
-        return max(0.0, until - self.received_at)
+        return max(0.0, until - start)
 
 
 def _min(a: float | None, b: float | None) -> float | None:
@@ -82,6 +90,8 @@ def apply(record: CallRecord, event: Event) -> CallRecord:
             received_at=_min(record.received_at, event.at),
             line=record.line or _text(data.get("line")),
         )
+    if kind in (Kind.OFFERED, Kind.NO_ONE_FREE):
+        return replace(record, queued_at=_min(record.queued_at, event.at))
     if kind is Kind.LANGUAGE:
         return replace(record, language=_text(data.get("language")) or record.language)
     if kind is Kind.ACCEPTED and event.staff_id is not None:

@@ -16,8 +16,9 @@ from .models import Call, CallEvent, CallLeg
 from .sql import epoch, insert_ignore, utc
 
 #: Event kinds that change the call's own row.
-_CALL_KINDS = frozenset({Kind.RECEIVED, Kind.LANGUAGE, Kind.BLOCKED, Kind.ACCEPTED, Kind.CONNECTED,
-                         Kind.ENDED, Kind.VOICEMAIL, Kind.OVERFLOW, Kind.HOLD_LEFT, Kind.CALLBACK_REQUESTED})
+_CALL_KINDS = frozenset({Kind.RECEIVED, Kind.LANGUAGE, Kind.OFFERED, Kind.NO_ONE_FREE, Kind.BLOCKED,
+                         Kind.ACCEPTED, Kind.CONNECTED, Kind.ENDED, Kind.VOICEMAIL, Kind.OVERFLOW,
+                         Kind.HOLD_LEFT, Kind.CALLBACK_REQUESTED})
 #: Identifiers travel with the "received" event but are kept out of the event log's data.
 _IDENTIFIER_FIELDS = ("caller_hash", "caller_enc")
 
@@ -58,6 +59,7 @@ def _merge_call(session: Session, event: Event, identifiers: Mapping[str, object
     assert isinstance(row, Call)
     merged = apply(_to_record(row), event)
     row.received_at = utc(merged.received_at)
+    row.queued_at = utc(merged.queued_at)
     row.line = merged.line
     row.language = merged.language
     row.status = merged.status
@@ -81,7 +83,8 @@ def _merge_call(session: Session, event: Event, identifiers: Mapping[str, object
 
 def _to_record(row: Call) -> CallRecord:
     return CallRecord(
-        sid=row.sid, received_at=epoch(row.received_at), line=row.line, language=row.language,
+        sid=row.sid, received_at=epoch(row.received_at), queued_at=epoch(row.queued_at), line=row.line,
+        language=row.language,
         status=row.status, staff_id=row.staff_id, answered_at=epoch(row.answered_at),
         ended_at=epoch(row.ended_at), talk_seconds=row.talk_seconds, held_seconds=row.held_seconds,
         callback=bool(row.callback_requested), voicemail=bool(row.voicemail),

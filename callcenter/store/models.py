@@ -100,6 +100,8 @@ class Call(Base):
     outcome: Mapped[str] = mapped_column(String(20), default="in_progress", index=True)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
     received_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # When the caller entered the queue (first offered to staff, or no one was free): waits count from here.
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     wait_seconds: Mapped[float | None] = mapped_column(Float)

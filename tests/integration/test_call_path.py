@@ -30,7 +30,10 @@ def test_an_answered_call_goes_to_a_free_speaker_of_the_language_and_is_recorded
     english = team.add(1, languages="en")
     spanish = team.add(2, languages="en,es")
     call = InboundCall(webhooks)
+    start, clock = helpline.clock(), helpline.clock
+    helpline.clock = lambda: start
     call.dial_in()
+    helpline.clock = lambda: start + 18      # the safety message and the language menu: not waiting for staff
     root = call.choose("2")
     assert "especialista" in twiml.spoken(root)[0]
     [leg] = call.legs()
@@ -38,7 +41,9 @@ def test_an_answered_call_goes_to_a_free_speaker_of_the_language_and_is_recorded
     screen = leg.pick_up()
     assert twiml.spoken(screen)[0] == "Helpline call, Spanish. Press 1 to accept."
     assert CALLER not in str(screen.itertext())
+    helpline.clock = lambda: start + 24
     accepted = leg.press("1")
+    helpline.clock = clock
     assert twiml.spoken(accepted) == ["Connecting you now."] and accepted.find("Hangup") is None
     leg.status("in-progress")
     leg.status("completed", CallDuration="240")
@@ -50,7 +55,7 @@ def test_an_answered_call_goes_to_a_free_speaker_of_the_language_and_is_recorded
     assert helpline.board.wrapup_token(spanish) is not None  # wrap-up before the next call
     row = call_row(helpline, call.sid)
     assert (row.outcome, row.staff_id, row.language, row.status) == (Outcome.ANSWERED, spanish, "es", "completed")
-    assert row.wait_seconds is not None and row.talk_seconds == 240
+    assert row.wait_seconds == 6.0 and row.talk_seconds == 240   # offered at +18 s, accepted at +24 s
     kinds = [kind for kind, _ in events(helpline, call.sid)]
     for kind in ("call.received", "call.language", "call.offered", "call.accepted", "call.connected",
                  "call.ended", "staff.wrapup_started"):

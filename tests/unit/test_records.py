@@ -39,6 +39,15 @@ def test_shuffled_and_duplicated_events_give_the_same_record(order, duplicates) 
     assert fold(list(order) + duplicates) == fold(EVENTS)
 
 
+def test_the_wait_counts_from_the_queue_not_from_the_safety_message_and_menu() -> None:
+    offered = Event(f"{SID}:offered:1:7", Kind.OFFERED, 112.0, SID, staff_id=7, data={"attempt": 1})
+    offered_again = Event(f"{SID}:offered:2:8", Kind.OFFERED, 117.0, SID, staff_id=8, data={"attempt": 2})
+    record = fold([*EVENTS, offered_again, offered])   # any order: the first offer starts the queue
+    assert record.queued_at == 112.0 and record.wait_seconds == 9.0   # answered at 121
+    no_one_free = Event(f"{SID}:no-one-free", Kind.NO_ONE_FREE, 108.0, SID, data={"mode": "hold"})
+    assert fold([EVENTS[0], no_one_free, EVENTS[6]]).wait_seconds == 292.0   # held, then hung up at 400
+
+
 def test_a_call_that_ends_unanswered_without_voicemail_is_abandoned() -> None:
     record = fold([EVENTS[0], EVENTS[6]])
     assert record.outcome == Outcome.ABANDONED and record.wait_seconds == 300.0
