@@ -81,7 +81,40 @@ def seed(marker: Path) -> list[dict[str, Any]]:
     ready = [person for person in load(marker) if active.get(person["address"], (None,))[0] == person["id"]]
     for person in ready:
         cli("staff", "presence", str(person["id"]), "available")
+    demo_sign_ins(cli, ready, marker.parent / "demo-logins.txt")
     return ready
+
+
+def demo_sign_ins(cli: Cli, people: list[dict[str, Any]], logins: Path) -> None:
+    """Sign-ins for the demo: each demo staff member (first name) and a demo supervisor, one password.
+
+    The password is made once per var folder and kept in ``logins`` (readable by its owner only);
+    accounts that already have a username keep theirs.
+    """
+    import secrets
+
+    from callcenter.services import accounts, staffadmin
+
+    if not logins.exists():
+        logins.write_text(f"password={secrets.token_urlsafe(12)}\n", encoding="utf-8")
+        logins.chmod(0o600)
+    password = logins.read_text(encoding="utf-8").split("=", 1)[1].strip()
+    with cli.app.app_context():
+        h = cli.app.extensions["callcenter"]
+        staff = {s.id: s for s in staffadmin.list_staff(h, include_inactive=True)}
+        wanted = [(person["id"], str(person["name"]).split()[0].lower()) for person in people]
+        if not any(s.username == "supervisor" for s in staff.values()):
+            supervisor = cli("staff", "add", "--name", "Demo Supervisor", "--role", "supervisor")
+            wanted.append((int(supervisor.split()[2].rstrip(":")), "supervisor"))
+        made = []
+        for staff_id, username in wanted:
+            if staff_id in staff and staff[staff_id].username:
+                continue
+            accounts.set_username(h, staff_id, username)
+            accounts.set_password(h, staff_id, password)
+            made.append(username)
+    if made:
+        print(f"demo sign-ins: {', '.join(made)} (password in {logins})", flush=True)
 
 
 def offline(marker: Path) -> None:

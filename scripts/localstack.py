@@ -252,7 +252,9 @@ def print_summary(env: dict[str, str], var: Path, base: str, sim_url: str, staff
         names = ", ".join(str(p["name"]) for p in staff) or "none"
         twilio = f"""local Twilio emulator {sim_url} (speed 1), credentials in var/local.env (not a real account)
   PHONE      {sim_url}/phone   <- open it in a browser: call the helpline, answer as staff
-  staff      {names}: demo staff, available; their phones ring on that page"""
+  staff      {names}: demo staff, available; their phones ring on that page
+  sign in    {base}/signin as supervisor (the board) or ada / bruno / carmen (the console);
+             the demo password is in var/demo-logins.txt"""
     else:
         twilio = "real Twilio (TWILIO_ACCOUNT_SID from the environment): point a Twilio number at the URLs above"
     print(f"""

@@ -3,12 +3,14 @@ Twilio emulator with demo staff, answering signed calls."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import sqlite3
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -98,12 +100,12 @@ def test_make_run_answers_a_signed_call_with_the_safety_line_first_and_records_i
     assert "9 1 1" in first.text and "9 8 8" in first.text
 
     staff = run(env, "scripts/cli.py", "staff", "list")   # the demo staff, whose phones the emulator rings
-    assert all(name in staff for name in ("Ada Example", "Bruno Placeholder", "Carmen Ficticia"))
-    assert [line.split()[-1] for line in staff.splitlines()[1:]] == ["free", "free", "free"]
+    assert all(name in staff for name in ("Ada Example", "Bruno Placeholder", "Carmen Ficticia", "Demo Supervisor"))
+    assert [line.split()[-1] for line in staff.splitlines()[1:]] == ["free", "free", "free", "offline"]
     for demo in ("1", "2", "3"):
         run(env, "scripts/cli.py", "staff", "presence", demo, "away")
-    assert "added staff 4" in run(env, "scripts/cli.py", "staff", "add", "--name", "Ana", "--phone", "+12025550114")
-    run(env, "scripts/cli.py", "staff", "presence", "4", "available")
+    assert "added staff 5" in run(env, "scripts/cli.py", "staff", "add", "--name", "Ana", "--phone", "+12025550114")
+    run(env, "scripts/cli.py", "staff", "presence", "5", "available")
     routed = run(env, "scripts/signed_post.py", "/voice/route?s=1")
     assert "<Number" in routed and "+12025550114" in routed
 
@@ -111,6 +113,21 @@ def test_make_run_answers_a_signed_call_with_the_safety_line_first_and_records_i
         with sqlite3.connect(var / "callcenter.db") as db:
             return db.execute("select count(*) from call_events where event = 'call.offered'").fetchone()[0] == 1
     wait_until(recorded, 20, "the worker recording the call's events in SQLite")
+
+    # The demo sign-ins: the supervisor's board, with the password make run kept in var/ (owner-only).
+    logins = var / "demo-logins.txt"
+    assert logins.stat().st_mode & 0o077 == 0
+    password = logins.read_text().split("=", 1)[1].strip()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+    base = f"http://127.0.0.1:{web_port}"
+    form = browser.open(f"{base}/signin", timeout=10).read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form) or \
+        re.search(r'name="csrf_token" value="([^"]+)"', form)
+    assert token, form
+    data = urllib.parse.urlencode({"csrf_token": token.group(1), "username": "supervisor",
+                                   "password": password}).encode()
+    with browser.open(f"{base}/signin", data=data, timeout=10) as board:
+        assert board.url.endswith("/board") and "Ada Example" in board.read().decode()
 
 
 def test_with_twilio_credentials_make_run_starts_no_emulator_and_takes_the_demo_staff_off_line(tmp_path: Path) -> None:
@@ -123,4 +140,4 @@ def test_with_twilio_credentials_make_run_starts_no_emulator_and_takes_the_demo_
         assert not port_open(sim_port)
         assert "TWILIO_API_BASE_URL" not in (var / "run.env").read_text()
         staff = run(env, "scripts/cli.py", "staff", "list")   # fictional phones are never offered a real caller
-        assert [line.split()[-1] for line in staff.splitlines()[1:]] == ["offline", "offline", "offline"]
+        assert [line.split()[-1] for line in staff.splitlines()[1:]] == ["offline"] * 4
