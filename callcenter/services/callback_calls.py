@@ -20,6 +20,7 @@ from .helpline import Helpline
 from .staff import end_staff_call, staff_missed
 
 log = logging.getLogger(__name__)
+DIAL_RESULT_GRACE_SECONDS = 10
 MACHINE = ("machine_start", "machine_end_beep", "machine_end_silence", "machine_end_other", "fax")
 
 
@@ -159,17 +160,43 @@ def staff_leg_status(h: Helpline, attempt_id: int, status: str) -> None:
         staff_id = attempt.staff_id if attempt else None
         accepted = attempt is not None and attempt.state in ("staff_accepted", "ended") and \
             attempt.outcome not in ("staff_missed", "not_placed", "lost")
+        caller_sid = attempt.caller_call_sid if attempt else None
+        answered_by = (attempt.answered_by if attempt else None) or ""
     if staff_id is None:
         return
     owner = token(attempt_id)
     if h.board.winner(owner) == staff_id and accepted:
         end_staff_call(h, owner, staff_id)
-        _finish(h, attempt_id, "failed")  # only if the dial result never came: the caller was not reached
+        # The dial result may still be on its way (Twilio does not order the two): decide now only
+        # when the caller's leg already told us; otherwise give the dial result a moment and let
+        # the sweep end the attempt with the best outcome known. Never "not reached" on a guess:
+        # that would ring a caller again who was just helped.
+        outcome = caller_outcome(h, caller_sid, answered_by)
+        if outcome is not None:
+            _finish(h, attempt_id, outcome)
+        else:
+            with h.database.session() as session:
+                callbackstore.move_attempt(session, attempt_id, ("staff_accepted",), "staff_accepted",
+                                           deadline_at=callbacks.now(h) + timedelta(seconds=DIAL_RESULT_GRACE_SECONDS))
         return
     if callstatus.missed_by(status, accepted=False):
         staff_missed(h, owner, staff_id, reason=status)
     h.board.release(staff_id, owner)
     _finish(h, attempt_id, "staff_missed")
+
+
+def caller_outcome(h: Helpline, caller_sid: str | None, answered_by: str) -> str | None:
+    """What the caller's leg alone says about an attempt whose dial result is missing (None: not enough).
+
+    The caller's answer webhook (``answered_by`` set) means the phone was picked up: a person
+    was reached unless a machine answered. A final busy / no-answer / failed leg was not reached.
+    """
+    if answered_by:
+        return "machine" if answered_by in MACHINE else "reached"
+    status = h.flows.status(caller_sid) if caller_sid else None
+    if status in ("busy", "no-answer", "failed"):
+        return status
+    return None
 
 
 def caller_leg_status(h: Helpline, attempt_id: int, leg_sid: str, status: str) -> None:

@@ -13,7 +13,7 @@ from twilio.base.exceptions import TwilioRestException
 from ..core import callstatus
 from ..store import callbackstore
 from . import callbacks
-from .callback_calls import MACHINE, token
+from .callback_calls import caller_outcome, token
 from .dispatch import _finish
 from .helpline import Helpline
 from .staff import end_staff_call
@@ -57,6 +57,4 @@ def _outcome(h: Helpline, state: str, caller_sid: str | None, answered_by: str) 
     """The best outcome known; an unknown one is "not reached" so the caller is tried again."""
     if state != "staff_accepted":
         return "lost"
-    if caller_sid and h.flows.status(caller_sid) == "completed" and answered_by and answered_by not in MACHINE:
-        return "reached"
-    return "failed"
+    return caller_outcome(h, caller_sid, answered_by) or "failed"

@@ -211,6 +211,55 @@ def test_agent_first_the_staff_member_hears_who_asked_then_the_caller_is_dialled
     assert h.board.holder(staff) is None and h.board.wrapup_token(staff) is not None
 
 
+@pytest.mark.parametrize("caller_answered", [True, False])
+def test_the_staff_leg_ending_before_the_dial_result_never_rings_a_reached_caller_again(
+        hooks, h, fake_twilio, rq_redis, clock, caller_answered) -> None:
+    """Twilio does not order the staff leg's final status and the <Dial> action: either may come first."""
+    ask_for_callback(hooks)
+    Team(h).add(1)
+    [staff_call] = placed_staff_calls(h, fake_twilio, rq_redis, hooks)
+    staff_call.answer()
+    dial = staff_call.press("1")
+    if caller_answered:
+        hooks.twiml(dial.find("Dial/Number").get("url"), staff_leg_params("CA" + "9" * 32, staff_call.sid, CALLER,
+                                                                         AnsweredBy="human"))
+    staff_call.status("completed")
+    [request] = requests_of(h)
+    if caller_answered:  # the caller's answer already says it: reached, now
+        assert (request.status, request.attempts, request.last_outcome) == ("completed", 0, "reached")
+    else:  # nothing known yet: the attempt waits for its dial result
+        assert (request.status, request.attempts) == ("in_progress", 0)
+    staff_call.post(dial.find("Dial").get("action"), DialCallStatus="completed", DialCallDuration="120")
+    clock.advance(minutes=5)
+    from callcenter.services.reconcile import reconcile
+
+    assert reconcile(h) == 0
+    _free_staff(h)
+    dispatch.request_dispatch(h)
+    run_jobs(h, rq_redis)
+    [request] = requests_of(h)
+    assert (request.status, request.attempts, request.last_outcome) == ("completed", 0, "reached")
+    assert len(fake_twilio.created()) == 1  # rung once
+
+
+def test_an_accepted_attempt_with_no_dial_result_is_ended_by_the_sweep_and_tried_again(
+        hooks, h, fake_twilio, rq_redis, clock) -> None:
+    ask_for_callback(hooks)
+    Team(h).add(1)
+    [staff_call] = placed_staff_calls(h, fake_twilio, rq_redis, hooks)
+    staff_call.answer()
+    staff_call.press("1")
+    staff_call.status("completed")
+    fake_twilio.set_status(staff_call.sid, "completed")  # what Twilio answers when the sweep asks
+    from callcenter.services.reconcile import reconcile
+
+    assert reconcile(h) == 0  # within the grace for the dial result
+    clock.advance(seconds=30)
+    assert reconcile(h) == 1
+    [request] = requests_of(h)
+    assert (request.status, request.attempts, request.last_outcome) == ("pending", 1, "failed")
+
+
 def test_unreached_callers_are_retried_per_the_policy_then_exhausted(hooks, h, fake_twilio, rq_redis,
                                                                      clock) -> None:
     ask_for_callback(hooks)
