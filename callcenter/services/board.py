@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from ..core import callbacks as policy
 from ..store import keys
-from ..store.models import CallbackRequest
+from ..store.models import CallbackAttempt, CallbackRequest
+from ..store.staffboard import StaffLive
 from . import callbacks, metrics
 from .helpline import Helpline
 
@@ -31,11 +32,13 @@ def snapshot(h: Helpline) -> dict[str, Any]:
     now = h.clock()
     cf = h.callflow
     staff = []
-    for item in h.board.live():
-        since = float(h.redis.hget(keys.staff(item.card.id), "presence_at") or 0) / 1000
+    people = h.board.live()
+    since = state_since(h, people, now)
+    for item in people:
+        started = since.get(item.card.id)
         staff.append({"id": item.card.id, "name": item.card.name, "presence": item.presence,
                       "activity": item.activity, "reason": item.reason,
-                      "seconds_in_state": round(now - since) if since else None,
+                      "seconds_in_state": max(0, round(now - started)) if started else None,
                       "on_call": item.busy_with if item.busy_with and not item.busy_with.startswith("cb-") else None,
                       "callback": bool(item.busy_with and item.busy_with.startswith("cb-"))})
     talking = cast(list[tuple[str, float]], h.redis.zrange(keys.TALKING, 0, -1, withscores=True))
@@ -60,6 +63,49 @@ def snapshot(h: Helpline) -> dict[str, Any]:
             "counts": {"free": sum(1 for s in staff if s["activity"] == "free"),
                        "busy": sum(1 for s in staff if s["activity"] in ("busy", "wrapup")),
                        "holding": len(holding)}}
+
+
+def state_since(h: Helpline, people: list[StaffLive], now: float) -> dict[int, float]:
+    """When each staff member's current state began (epoch seconds), where it can be known.
+
+    Free: since they became idle (their place in line). Ringing or on a call: since the call was
+    offered to them or they accepted it (a callback: since its attempt began). Wrap-up: since it
+    began (its length less what is left of it). Away or offline: since they said so.
+    """
+    pipe = h.redis.pipeline(transaction=False)
+    for item in people:
+        pipe.hget(keys.staff(item.card.id), "presence_at")
+        pipe.pttl(keys.wrapup(item.card.id))
+        busy = item.busy_with or ""
+        pipe.hmget(keys.call(busy), "winner", "answered_at", "attempt_started") if busy and \
+            not busy.startswith("cb-") else pipe.echo("")
+    raw = pipe.execute()
+    attempts = [int(item.busy_with[3:]) for item in people
+                if item.busy_with and item.busy_with.startswith("cb-") and item.busy_with[3:].isdigit()]
+    with h.database.session() as session:
+        began = dict(session.execute(select(CallbackAttempt.id, CallbackAttempt.created_at)
+                                     .where(CallbackAttempt.id.in_(attempts))).tuples()) if attempts else {}
+    wrapup_seconds = h.callflow.routing.wrapup_seconds
+    result: dict[int, float] = {}
+    for i, item in enumerate(people):
+        presence_at, wrapup_ttl_ms, call = raw[3 * i: 3 * i + 3]
+        guess: float | None = None
+        if item.busy_with and item.busy_with.startswith("cb-"):
+            created = began.get(int(item.busy_with[3:])) if item.busy_with[3:].isdigit() else None
+            guess = created.timestamp() if created else None
+        elif item.busy_with:
+            winner, answered, offered = call
+            guess = float(answered) if winner == str(item.card.id) and answered else \
+                float(offered) if offered else None
+        elif item.in_wrapup and wrapup_ttl_ms and wrapup_ttl_ms > 0:
+            guess = now - max(0.0, wrapup_seconds - wrapup_ttl_ms / 1000)
+        elif item.activity == "free" and item.idle_since_ms and item.idle_since_ms / 1000 <= now:
+            guess = item.idle_since_ms / 1000
+        if guess is None and presence_at:
+            guess = float(presence_at) / 1000
+        if guess is not None:
+            result[item.card.id] = guess
+    return result
 
 
 def pending_callbacks(h: Helpline, limit: int = 100) -> list[dict[str, Any]]:

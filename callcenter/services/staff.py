@@ -60,7 +60,7 @@ def end_staff_call(h: Helpline, call_sid: str, staff_id: int) -> None:
 
 def end_wrapup(h: Helpline, staff_id: int, token: str) -> bool:
     """End one wrap-up (on time, or early); the staff member is free for calls again."""
-    ended_now = h.board.end_wrapup(staff_id, token)  # False: its TTL ran out first
+    ended_now = h.board.end_wrapup(staff_id, token, h.now_ms())  # False: its TTL ran out first
     newer = h.board.wrapup_token(staff_id)
     if newer is not None:
         return False  # a later call started a new wrap-up; that one will end by itself

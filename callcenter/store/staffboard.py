@@ -208,9 +208,10 @@ class StaffBoard:
             keys=[keys.busy(staff_id), keys.wrapup(staff_id), keys.AVAILABLE, keys.TALKING],
             args=[call_sid, staff_id, wrapup_ms, token, idle_since_ms]))
 
-    def end_wrapup(self, staff_id: int, token: str) -> bool:
-        """End one wrap-up; False if it had already ended."""
-        return bool(self.scripts.end_wrapup(keys=[keys.wrapup(staff_id)], args=[token]))
+    def end_wrapup(self, staff_id: int, token: str, now_ms: int) -> bool:
+        """End one wrap-up (they are idle from ``now_ms``); False if it had already ended."""
+        return bool(self.scripts.end_wrapup(keys=[keys.wrapup(staff_id), keys.AVAILABLE],
+                                            args=[token, staff_id, now_ms]))
 
     def wrapup_token(self, staff_id: int) -> str | None:
         """The token of the wrap-up a staff member is in, if any."""
