@@ -109,8 +109,9 @@ class SpecCheckedTwilio(HttpClient):
                 self.violations.append(f"{method} {parts.path}: {exc}")
             return Response(400, json.dumps({"code": 20001, "message": "invalid request", "status": 400}))
         form = {k: (v if not isinstance(v, list) or len(v) > 1 else v[0]) for k, v in (data or {}).items()}
+        record: dict[str, Any] = {"at": time.time(), "method": method.upper(), "path": parts.path, "form": form}
         with self.lock:
-            self.requests.append({"at": time.time(), "method": method.upper(), "path": parts.path, "form": form})
+            self.requests.append(record)
             if self.fail_next:
                 code = self.fail_next.pop(0)
                 return Response(code, json.dumps({"code": 20429 if code == 429 else 20500,
@@ -118,7 +119,7 @@ class SpecCheckedTwilio(HttpClient):
         status, payload = self._answer(method.upper(), parts.path, form)
         if status == 201:
             with self.lock:
-                self.requests[-1]["sid"] = payload["sid"]
+                record["sid"] = payload["sid"]  # this request's record: others may have arrived since
         if status >= 300:  # the spec documents success answers only
             return Response(status, json.dumps(payload))
         try:
