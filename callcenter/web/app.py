@@ -28,7 +28,7 @@ def create_app(settings: Settings | None = None, *, helpline: Helpline | None = 
                                 x_port=settings.trusted_proxies, x_prefix=settings.trusted_proxies)
     app.extensions["callcenter"] = helpline or Helpline.from_settings(settings)
 
-    from . import admin, api, auth, console, metrics, public, supervisor, voice, voice_callbacks, voice_queue
+    from . import admin, api, auth, console, display, metrics, public, supervisor, voice, voice_callbacks, voice_queue
     csrf = CSRFProtect(app)
     for blueprint in (voice.bp, voice_queue.bp, voice_callbacks.bp):
         csrf.exempt(blueprint)  # Twilio's webhooks are authenticated by their signature instead
@@ -38,11 +38,13 @@ def create_app(settings: Settings | None = None, *, helpline: Helpline | None = 
     auth.setup(app)
     app.context_processor(lambda: {"organisation": settings.callflow.organisation,
                                    "idle_minutes": settings.session_idle_minutes})
+    display.register(app, app.extensions["callcenter"].callflow)  # times, durations, counts, labels
     app.after_request(security_headers)
     app.add_url_rule("/", "home", home)
     for code in (400, 403, 404, 405, 429):
         app.register_error_handler(code, error_page)
     app.add_url_rule("/healthz", "healthz", healthz)
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
 
     from .. import cli
     cli.register(app)
@@ -90,6 +92,13 @@ def error_page(error: Any) -> Any:
     if request.path.startswith(("/voice/", "/api/")):
         return error
     return render_template("ui/error.html", code=code, title=title, message=message), code
+
+
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico whatever the pages link to: the same small SVG icon."""
+    response = current_app.send_static_file("favicon.svg")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def healthz() -> Response:

@@ -9,6 +9,7 @@ from markupsafe import Markup
 from ..services import metrics
 from . import charts
 from .auth import helpline, require
+from .display import OUTCOMES, label
 
 bp = Blueprint("metrics", __name__)
 
@@ -34,7 +35,7 @@ def page() -> str:
     per_hour = charts.stacked_bars(hours, [("answered", [x.answered for x in report.hours]),
                                            ("abandoned", [x.abandoned for x in report.hours]),
                                            ("other", [x.other for x in report.hours])], "Calls per hour")
-    outcomes = charts.bars([(name, count) for name, count in sorted(report.summary.outcomes.items())],
+    outcomes = charts.bars(sorted((label(OUTCOMES, name), count) for name, count in report.summary.outcomes.items()),
                            "Calls by outcome")
     staff = charts.bars([(name, f.answered) for name, f in report.staff], "Calls answered per staff member")
     return render_template("ui/metrics.html", report=report, per_hour=Markup(per_hour), outcomes=Markup(outcomes),

@@ -144,6 +144,15 @@ def cells(row: Any) -> Any:
     return row.locator("td")
 
 
+def page_width(page: Any) -> int:
+    """How wide the page's content is (more than the viewport: the page scrolls sideways)."""
+    return int(page.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"))
+
+
+PHONE_WIDTH = {"width": 390, "height": 844}
+DURATION = re.compile(r"^(\d+ s|\d+ min \d\d s|\d+ h \d\d min|—)$")
+
+
 def test_a_call_taken_on_the_console_is_live_on_the_board_then_wrapped_up_unmasked_once_and_exported(
         stack: Stack, accounts: Accounts, browsing: Browsing) -> None:
     base = stack.base_url
@@ -166,10 +175,15 @@ def test_a_call_taken_on_the_console_is_live_on_the_board_then_wrapped_up_unmask
 
     # --- Sam signs in in a second context and lands on the board, where Ada is free
     board = browsing.page()
+    not_found: list[str] = []
+    board.on("response", lambda response: not_found.append(response.url) if response.status == 404 else None)
     sign_in(stack, board, SAM)
     expect(board).to_have_url(f"{base}/board")
     ada_state = cells(board.locator("#staff-rows tr", has_text="Ada Example")).nth(1)
     expect(ada_state).to_have_text("free")
+    expect(board.locator("#progress-rows")).to_have_text("No calls in progress.")   # an empty table says so
+    expect(board.locator("#holding-rows")).to_have_text("No one is holding.")
+    expect(board.locator("[aria-live]")).to_have_count(0)   # no region re-announced on every refresh
 
     # --- a caller calls from the emulator's browser phone and presses 1 for English; Ada's phone rings
     phone = browsing.page()
@@ -193,35 +207,44 @@ def test_a_call_taken_on_the_console_is_live_on_the_board_then_wrapped_up_unmask
     assert sid and sid.startswith("CA")
 
     # --- the console shows the call live (never the caller's number)
-    expect(console.locator("#activity")).to_have_text("busy", timeout=LIVE_UPDATE)
-    expect(console.locator("#call")).to_contain_text("live · Admissions · English", timeout=LIVE_UPDATE)
+    expect(console.locator("#activity")).to_have_text("on a call", timeout=LIVE_UPDATE)
+    expect(console.locator("#call")).to_contain_text("Incoming call · Admissions · English", timeout=LIVE_UPDATE)
+    expect(console.locator("#console-status")).to_contain_text("A call: Incoming call, Admissions, English")
+    expect(console.locator("#wrapup-title")).to_have_text("Notes for this call")   # notes while on the call
+    expect(console.locator("#wrapup-hint")).to_be_visible()
     assert "0124" not in console.locator("main").inner_text()
     console.screenshot(path=SCREENSHOTS / "console.png", full_page=True)
 
     # --- the board shows it in progress, and Ada busy
     progress = board.locator("#progress-rows tr", has_text=sid[-6:])
     expect(progress).to_have_count(1, timeout=LIVE_UPDATE)
-    expect(cells(progress)).to_have_text([sid[-6:], "live", "admissions", "en", re.compile(r"^\d*$")])
-    expect(ada_state).to_have_text("busy", timeout=LIVE_UPDATE)
+    expect(cells(progress)).to_have_text([sid[-6:], "Incoming call", "Ada Example", "Admissions", "English",
+                                          DURATION])
+    expect(ada_state).to_have_text("on a call", timeout=LIVE_UPDATE)
+    expect(cells(board.locator("#staff-rows tr", has_text="Ada Example")).nth(2)).to_have_text(DURATION)
     expect(board.locator("#busy")).to_have_text("1")
+    expect(board.locator("#board-status")).to_have_text("0 free, 1 busy, 0 holding")   # said once, on the change
     assert "0124" not in board.locator("main").inner_text()
     board.screenshot(path=SCREENSHOTS / "board.png", full_page=True)
 
     # --- the caller hangs up: Ada is in wrap-up and the form is there, for this call
     caller.get_by_role("button", name="Hang up").click()
     expect(caller).to_have_attribute("data-state", "idle", timeout=15_000)
-    expect(console.locator("#activity")).to_have_text("wrapup", timeout=LIVE_UPDATE)
+    expect(console.locator("#activity")).to_have_text("wrap-up", timeout=LIVE_UPDATE)
     expect(console.locator("#call")).to_have_text("none")
-    expect(console.locator("#wrapup-left")).to_contain_text("wrap-up:")
+    expect(console.locator("#wrapup-left")).to_contain_text(re.compile(r"wrap-up: .* left"))
     expect(console.locator("#wrapup-section")).to_be_visible()
+    expect(console.locator("#wrapup-title")).to_have_text("Wrap-up")
+    expect(console.locator("#wrapup-hint")).to_be_hidden()
     expect(console.locator("#wrapup-call")).to_have_value(sid)
     expect(progress).to_have_count(0, timeout=LIVE_UPDATE)
-    expect(ada_state).to_have_text("wrapup", timeout=LIVE_UPDATE)
+    expect(board.locator("#progress-rows")).to_have_text("No calls in progress.")   # board.js' empty state
+    expect(ada_state).to_have_text("wrap-up", timeout=LIVE_UPDATE)
 
     console.get_by_label("What came of the call").select_option(label=DISPOSITION[1])
     console.get_by_label("Notes").fill(NOTE)
     console.get_by_role("button", name="Save wrap-up").click()
-    expect(console.get_by_role("status")).to_contain_text("Wrap-up saved")
+    expect(console.locator(".flash")).to_contain_text("Wrap-up saved")
     expect(console.locator("#wrapup-section")).to_be_hidden()
     expect(console.locator("#activity")).to_have_text("free", timeout=LIVE_UPDATE)   # saving ends the wrap-up
     expect(ada_state).to_have_text("free", timeout=LIVE_UPDATE)
@@ -240,16 +263,38 @@ def test_a_call_taken_on_the_console_is_live_on_the_board_then_wrapped_up_unmask
     expect(link).to_have_count(1)
     row = board.locator("tbody tr", has=link)
     expect(cells(row).nth(1)).to_have_text(CALLER_MASKED)
-    expect(row).to_contain_text("answered")
+    expect(row).to_contain_text("Answered")
     expect(row).to_contain_text("Ada Example")
-    expect(row).to_contain_text(DISPOSITION[0])
+    expect(row).to_contain_text(DISPOSITION[1])
+    expect(row).to_contain_text("Admissions")
+    expect(cells(row).nth(0)).to_have_text(re.compile(r"^\w{3} \d{1,2} \w{3} \d{4}, \d\d:\d\d E[SD]T$"))
     assert CALLER not in board.content()
+    assert page_width(board) <= 1280
     board.screenshot(path=SCREENSHOTS / "calls.png", full_page=True)
+    board.set_viewport_size(PHONE_WIDTH)
+    assert page_width(board) <= 390, "the call log scrolls sideways at phone width"
+    board.screenshot(path=SCREENSHOTS / "calls-390.png", full_page=True)
+    board.set_viewport_size({"width": 1280, "height": 900})
     link.click()
     expect(board.get_by_role("heading", level=1)).to_have_text(f"Call {sid}")
     expect(board.locator("#number")).to_have_text(CALLER_MASKED)
     expect(board.locator("main")).to_contain_text(NOTE)   # supervisors read the notes (decrypted)
+    expect(board.locator("#disposition")).to_have_text(DISPOSITION[1])
+    timeline = board.locator("#timeline tr")
+    expect(timeline.first).to_contain_text("Call received")
+    expect(timeline.filter(has_text="Accepted by Ada Example")).to_have_count(1)
+    moments = board.locator("#timeline time").evaluate_all("times => times.map(t => t.dateTime)")
+    assert moments == sorted(moments), moments   # in time order (then in the order of the call's life)
+    events = [row.get_attribute("data-event") for row in timeline.all()]
+    if moments[events.index("call.connected")] == moments[events.index("call.ended")]:
+        assert events.index("call.connected") < events.index("call.ended"), events
+    assert "0124" not in board.locator("#timeline").inner_text()
+    assert page_width(board) <= 1280, "the call's page is wider than the window"
     board.screenshot(path=SCREENSHOTS / "call-detail.png", full_page=True)
+    board.set_viewport_size(PHONE_WIDTH)
+    assert page_width(board) <= 390, "the call's page scrolls sideways at phone width"
+    board.screenshot(path=SCREENSHOTS / "call-detail-390.png", full_page=True)
+    board.set_viewport_size({"width": 1280, "height": 900})
     assert audit_rows(stack, "unmask", sid) == []
 
     # --- "Show number": the full fictional number, and exactly one audit row for it
@@ -281,8 +326,14 @@ def test_a_call_taken_on_the_console_is_live_on_the_board_then_wrapped_up_unmask
     board.goto(f"{base}/board")
     expect(ada_state).to_have_text("free")
     board.screenshot(path=SCREENSHOTS / "board-after.png", full_page=True)
+    for path in ("/board", "/calls", "/callbacks", "/metrics", "/admin/staff"):   # every page fits a phone
+        board.set_viewport_size(PHONE_WIDTH)
+        board.goto(f"{base}{path}")
+        assert page_width(board) <= 390, f"{path} scrolls sideways at phone width"
+    board.set_viewport_size({"width": 1280, "height": 900})
 
     assert browsing.errors == [], f"a page's script failed: {browsing.errors}"
+    assert not_found == [], f"requests that found nothing: {not_found}"
 
 
 def test_staff_are_refused_the_supervisor_pages(stack: Stack, accounts: Accounts, browsing: Browsing) -> None:
