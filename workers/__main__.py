@@ -42,7 +42,10 @@ def tick(h: Helpline, rq_redis: Redis, stop: threading.Event) -> None:
                 h.jobs.enqueue("workers.jobs.sweep", job_id="sweep")
         except Exception as exc:  # noqa: BLE001 - keep ticking through outages
             log.warning("tick failed: %s", type(exc).__name__)
-    scheduler.release_locks()
+    try:
+        scheduler.release_locks()
+    except Exception as exc:  # noqa: BLE001 - stopping while Redis is away: the locks expire by themselves
+        log.warning("could not release the scheduler's locks: %s", type(exc).__name__)
 
 
 def prepare(h: Helpline, stop: threading.Event) -> None:
@@ -96,14 +99,17 @@ def work(settings: Settings, rq_redis: Redis, burst: bool) -> None:
 
     It stops for good only when asked to (SIGTERM / SIGINT) or, in burst mode, when the queue is empty.
     """
+    worker: SimpleWorker | None = None
     while True:
-        worker = SimpleWorker([QUEUE], connection=rq_redis)
-        logs.protect_all_handlers()
+        if worker is not None and (worker._stop_requested or worker._shutdown_requested_date is not None):
+            return  # asked to stop (SIGTERM / SIGINT) while waiting to start again
         try:
+            worker = SimpleWorker([QUEUE], connection=rq_redis)  # talks to Redis already (CLIENT SETNAME)
+            logs.protect_all_handlers()
             worker.work(burst=burst, logging_level=settings.log_level, with_scheduler=False)
         except Exception as exc:  # noqa: BLE001 - registering with a Redis that is down
             log.warning("worker could not run (%s); starting again in %.0fs", type(exc).__name__, RESTART_SECONDS)
-        if burst or worker._stop_requested or worker._shutdown_requested_date is not None:
+        if burst or (worker is not None and (worker._stop_requested or worker._shutdown_requested_date is not None)):
             return  # asked to stop (SIGTERM / SIGINT), not knocked over
         time.sleep(RESTART_SECONDS)
 
