@@ -19,5 +19,5 @@ test: $(STAMP)
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check callcenter workers scripts sim tests
+	$(VENV)/bin/ruff check callcenter workers scripts sim tests bench
 	$(VENV)/bin/mypy

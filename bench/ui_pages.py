@@ -24,7 +24,7 @@ from sqlalchemy import insert  # noqa: E402
 
 from callcenter.services import accounts, staffadmin  # noqa: E402
 from callcenter.services.helpline import Helpline  # noqa: E402
-from callcenter.settings import Settings, database_url, load_callflow, DEFAULT_CALLFLOW  # noqa: E402
+from callcenter.settings import DEFAULT_CALLFLOW, Settings, database_url, load_callflow  # noqa: E402
 from callcenter.store import keys  # noqa: E402
 from callcenter.store.db import upgrade  # noqa: E402
 from callcenter.store.models import Call, CallEvent  # noqa: E402
