@@ -4,6 +4,7 @@ Numbers are shown masked; the full number is a separate, audited action (``unmas
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -214,8 +215,13 @@ def _words(table: dict[str, str], code: Any) -> str:
     return table.get(text) or text.replace("_", " ").replace("-", " ")
 
 
-def _secret(key: str) -> bool:
-    return key in IDENTIFYING or any(part in key for part in ("caller", "number", "phone", "hash", "_enc"))
+_IDENTIFYING_KEY = re.compile(r"caller|number|phone|contact|^from$|^to$|hash|_enc$|^enc|first_name|insurance",
+                              re.IGNORECASE)
+
+
+def identifying_key(key: str) -> bool:
+    """Whether a detail named ``key`` holds (or could lead to) a caller's identity: never shown."""
+    return key in IDENTIFYING or bool(_IDENTIFYING_KEY.search(key))
 
 
 def describe(cf: CallFlow, event: str, data: dict[str, Any], staff: str | None) -> tuple[str, list[tuple[str, Any]]]:
@@ -296,7 +302,7 @@ def describe(cf: CallFlow, event: str, data: dict[str, Any], staff: str | None) 
     if event == "staff.reservation_expired":
         return f"Offer to {who} expired", details
     for key, value in data.items():  # an event this page does not know yet: its plain, safe details
-        if not _secret(key) and key not in ("leg_sid", "recording_sid"):
+        if not identifying_key(key) and key not in ("leg_sid", "recording_sid"):
             add(key.replace("_", " ").capitalize(), value)
     return event.split(".", 1)[-1].replace("_", " ").capitalize(), details
 

@@ -170,9 +170,6 @@ def label(table: Mapping[str, str], code: str | None) -> str:
 
 # ---------------------------------------------------------------------- key/value details
 
-#: Keys whose values are, or could lead to, a caller's identity: never shown, whatever the event.
-_SECRET_KEY = re.compile(r"caller|number|phone|contact|^from$|^to$|hash|_enc$|^enc|first_name|insurance",
-                         re.IGNORECASE)
 #: Text that looks like a phone number: +digits, ten digits or more, or digits grouped like one.
 _PHONE_LIKE = re.compile(r"\+\s*\d{6,}|\d{10,}|\d{3}[\s.-]\d{3}[\s.-]?\d{4}|\(\d{3}\)\s*\d{3}")
 
@@ -203,7 +200,7 @@ def details(data: Mapping[str, Any] | None, skip: Iterable[str] = ()) -> list[tu
     skipped = set(skip)
     shown: list[tuple[str, str]] = []
     for key, value in (data or {}).items():
-        if key in skipped or (_SECRET_KEY.search(str(key)) and not isinstance(value, bool)):
+        if key in skipped or (calllog.identifying_key(str(key)) and not isinstance(value, bool)):
             continue  # a yes/no (e.g. "searched by number") identifies no one; any other value might
         text = safe_value(value)
         if text is not None:
