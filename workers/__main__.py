@@ -101,7 +101,7 @@ def work(settings: Settings, rq_redis: Redis, burst: bool) -> None:
     """
     worker: SimpleWorker | None = None
     while True:
-        if worker is not None and (worker._stop_requested or worker._shutdown_requested_date is not None):
+        if _asked_to_stop(worker):
             return  # asked to stop (SIGTERM / SIGINT) while waiting to start again
         try:
             worker = SimpleWorker([QUEUE], connection=rq_redis)  # talks to Redis already (CLIENT SETNAME)
@@ -109,9 +109,13 @@ def work(settings: Settings, rq_redis: Redis, burst: bool) -> None:
             worker.work(burst=burst, logging_level=settings.log_level, with_scheduler=False)
         except Exception as exc:  # noqa: BLE001 - registering with a Redis that is down
             log.warning("worker could not run (%s); starting again in %.0fs", type(exc).__name__, RESTART_SECONDS)
-        if burst or (worker is not None and (worker._stop_requested or worker._shutdown_requested_date is not None)):
+        if burst or _asked_to_stop(worker):
             return  # asked to stop (SIGTERM / SIGINT), not knocked over
         time.sleep(RESTART_SECONDS)
+
+
+def _asked_to_stop(worker: SimpleWorker | None) -> bool:
+    return worker is not None and (worker._stop_requested or worker._shutdown_requested_date is not None)
 
 
 if __name__ == "__main__":

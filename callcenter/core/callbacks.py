@@ -19,6 +19,18 @@ TERMINAL = (COMPLETED, EXHAUSTED, CANCELLED, MERGED)
 #: Attempt outcomes that count against the caller's attempts (the caller was not reached).
 CALLER_NOT_REACHED = frozenset({"busy", "no-answer", "machine", "failed"})
 
+
+def attempt_owner(attempt_id: int) -> str:
+    """What a staff member's reservation is held for during a callback attempt (a call SID otherwise)."""
+    return f"cb-{attempt_id}"
+
+
+def attempt_of(owner: str | None) -> int | None:
+    """The callback attempt a reservation is held for; None for a caller's call (or nothing)."""
+    if owner and owner.startswith("cb-") and owner[3:].isdigit():
+        return int(owner[3:])
+    return None
+
 _SEARCH_DAYS = 8
 
 

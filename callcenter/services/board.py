@@ -39,16 +39,18 @@ def snapshot(h: Helpline) -> dict[str, Any]:
         staff.append({"id": item.card.id, "name": item.card.name, "presence": item.presence,
                       "activity": item.activity, "reason": item.reason,
                       "seconds_in_state": max(0, round(now - started)) if started else None,
-                      "on_call": item.busy_with if item.busy_with and not item.busy_with.startswith("cb-") else None,
-                      "callback": bool(item.busy_with and item.busy_with.startswith("cb-"))})
+                      "on_call": item.busy_with if item.busy_with and policy.attempt_of(item.busy_with) is None
+                      else None,
+                      "callback": policy.attempt_of(item.busy_with) is not None})
     talking = cast(list[tuple[str, float]], h.redis.zrange(keys.TALKING, 0, -1, withscores=True))
     in_progress = []
     for member, _ in talking:
         sid, _, staff_id = member.partition("|")
-        flow = h.flows.get(sid) if not sid.startswith("cb-") else {}
+        callback = policy.attempt_of(sid) is not None
+        flow = h.flows.get(sid) if not callback else {}
         answered = float(flow.get("answered_at") or 0)
-        in_progress.append({"call": sid, "staff_id": int(staff_id), "kind": "callback" if sid.startswith("cb-")
-                            else "live", "line": flow.get("line"), "language": flow.get("language"),
+        in_progress.append({"call": sid, "staff_id": int(staff_id), "kind": "callback" if callback else "live",
+                            "line": flow.get("line"), "language": flow.get("language"),
                             "talking_seconds": round(now - answered) if answered else None})
     holding = []
     for position, (sid, arrived) in enumerate(cast(list[tuple[str, float]],
@@ -76,12 +78,11 @@ def state_since(h: Helpline, people: list[StaffLive], now: float) -> dict[int, f
     for item in people:
         pipe.hget(keys.staff(item.card.id), "presence_at")
         pipe.pttl(keys.wrapup(item.card.id))
-        busy = item.busy_with or ""
+        busy = item.busy_with
         pipe.hmget(keys.call(busy), "winner", "answered_at", "attempt_started") if busy and \
-            not busy.startswith("cb-") else pipe.echo("")
+            policy.attempt_of(busy) is None else pipe.echo("")
     raw = pipe.execute()
-    attempts = [int(item.busy_with[3:]) for item in people
-                if item.busy_with and item.busy_with.startswith("cb-") and item.busy_with[3:].isdigit()]
+    attempts = [a for a in (policy.attempt_of(item.busy_with) for item in people) if a is not None]
     with h.database.session() as session:
         began = dict(session.execute(select(CallbackAttempt.id, CallbackAttempt.created_at)
                                      .where(CallbackAttempt.id.in_(attempts))).tuples()) if attempts else {}
@@ -90,8 +91,9 @@ def state_since(h: Helpline, people: list[StaffLive], now: float) -> dict[int, f
     for i, item in enumerate(people):
         presence_at, wrapup_ttl_ms, call = raw[3 * i: 3 * i + 3]
         guess: float | None = None
-        if item.busy_with and item.busy_with.startswith("cb-"):
-            created = began.get(int(item.busy_with[3:])) if item.busy_with[3:].isdigit() else None
+        attempt = policy.attempt_of(item.busy_with)
+        if attempt is not None:
+            created = began.get(attempt)
             guess = created.timestamp() if created else None
         elif item.busy_with:
             winner, answered, offered = call

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from ..core import callbacks as policy
 from ..core import callstatus
 from ..store import callbackstore
 from ..store.models import CallbackAttempt, CallbackRequest
@@ -26,7 +27,7 @@ MACHINE = ("machine_start", "machine_end_beep", "machine_end_silence", "machine_
 
 def token(attempt_id: int) -> str:
     """What the staff member's reservation is held for during this attempt."""
-    return f"cb-{attempt_id}"
+    return policy.attempt_owner(attempt_id)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from sqlalchemy import or_, select
 
+from ..core import callbacks as policy
 from ..store import keys
 from ..store.models import Call, CallbackAttempt, CallbackRequest
 from ..store.sql import insert_ignore
@@ -50,7 +51,7 @@ def view(h: Helpline, user: User) -> dict[str, Any]:
         "on_phone_list": live is not None,
         "call": asdict(call) if (call := current_call(h, live.busy_with if live else None)) else None,
         "wrapup_seconds_left": max(0, wrapup_ttl // 1000) if wrapup_ttl and wrapup_ttl > 0 else 0,
-        "wrapup_call": last_call if last_call and not last_call.startswith("cb-") and not _wrapped(h, last_call)
+        "wrapup_call": last_call if last_call and policy.attempt_of(last_call) is None and not _wrapped(h, last_call)
         else None,
         "dispositions": [{"code": d.code, "label": d.label} for d in h.callflow.dispositions],
     }
@@ -61,9 +62,10 @@ def current_call(h: Helpline, owner: str | None) -> CurrentCall | None:
     if not owner:
         return None
     cf = h.callflow
-    if owner.startswith("cb-"):
+    attempt_id = policy.attempt_of(owner)
+    if attempt_id is not None:
         with h.database.session() as session:
-            attempt = session.get(CallbackAttempt, int(owner[3:]))
+            attempt = session.get(CallbackAttempt, attempt_id)
             request = session.get(CallbackRequest, attempt.request_id) if attempt else None
             if request is None:
                 return None

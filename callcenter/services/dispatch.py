@@ -149,7 +149,7 @@ def place_attempt(h: Helpline, request_id: int, line: str, language: str) -> boo
         attempt_id = attempt.id if attempt else None
     if attempt_id is None:
         return False  # another worker took it, or it closed
-    token = f"cb-{attempt_id}"
+    token = policy.attempt_owner(attempt_id)
     ttl_ms = (cf.callbacks.staff_ring_seconds + cf.routing.screen_seconds + RESERVATION_SLACK_SECONDS) * 1000
     with h.database.session() as session:
         request = session.get(CallbackRequest, request_id)
