@@ -11,10 +11,22 @@ if TYPE_CHECKING:
 
 
 def create_app(*args: Any, **kwargs: Any) -> Flask:
-    """Build the web application (see ``callcenter.web.app.create_app``)."""
+    """Build the web application (see ``callcenter.web.app.create_app``).
+
+    Under ``flask --app callcenter …`` a bad setting ends the command with one line naming it
+    (exit status 1) instead of Flask's traceback; a WSGI server sees the ``SettingsError`` itself.
+    """
+    import click
+
+    from .settings import SettingsError
     from .web.app import create_app as build
 
-    return build(*args, **kwargs)
+    try:
+        return build(*args, **kwargs)
+    except SettingsError as exc:
+        if click.get_current_context(silent=True) is None:
+            raise
+        raise click.ClickException(f"configuration error: {exc}") from None
 
 
 __all__ = ["create_app"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 import threading
 import time
@@ -29,6 +30,22 @@ from .recorder import Recorder
 
 log = logging.getLogger("workers")
 RESTART_SECONDS = 2.0
+SWEEP_JOB = "sweep"
+
+
+class QuietSweep(logging.Filter):
+    """Leaves out RQ's routine INFO lines about the periodic sweep (four every sweep period).
+
+    A sweep that fails still shows (RQ logs that as a warning or an error), and so does
+    everything at DEBUG.
+    """
+
+    _mentions_sweep = re.compile(rf"\bworkers\.jobs\.{SWEEP_JOB}\(|\({SWEEP_JOB}\)|\bjob {SWEEP_JOB}\b")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno != logging.INFO or logging.getLogger().isEnabledFor(logging.DEBUG):
+            return True
+        return not self._mentions_sweep.search(record.getMessage())
 
 
 def tick(h: Helpline, rq_redis: Redis, stop: threading.Event) -> None:
@@ -39,7 +56,7 @@ def tick(h: Helpline, rq_redis: Redis, stop: threading.Event) -> None:
             if scheduler.acquire_locks():
                 scheduler.enqueue_scheduled_jobs()
             if h.redis.set(keys.tick("sweep"), "1", nx=True, ex=h.settings.sweep_seconds):
-                h.jobs.enqueue("workers.jobs.sweep", job_id="sweep")
+                h.jobs.enqueue(f"workers.jobs.{SWEEP_JOB}", job_id=SWEEP_JOB)
         except Exception as exc:  # noqa: BLE001 - keep ticking through outages
             log.warning("tick failed: %s", type(exc).__name__)
     try:
@@ -73,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"callcenter worker: configuration error: {exc}", file=sys.stderr)
         return 2
     logs.configure(settings.log_level)
+    logging.getLogger("rq.worker").addFilter(QuietSweep())
     if not settings.public_base_url:
         log.warning("PUBLIC_BASE_URL is not set: calls placed through the REST API (ring-all, callbacks) "
                     "cannot give Twilio a URL and will fail")

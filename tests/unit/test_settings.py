@@ -96,3 +96,20 @@ def test_the_worker_refuses_to_start_with_a_bad_setting() -> None:
     result = _run({**GOOD, "CALLCENTER_TRUSTED_PROXIES": "-1"}, "-m", "workers", "--burst")
     assert result.returncode == 2
     assert "CALLCENTER_TRUSTED_PROXIES: must be between 0 and 10" in result.stderr
+
+
+def test_the_flask_cli_names_a_bad_setting_in_one_line_without_a_traceback() -> None:
+    result = _run({**GOOD, "CALLCENTER_TRUSTED_PROXIES": "-1"}, "-m", "flask", "--app", "callcenter", "staff", "list")
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("Error: configuration error: "
+                                     "CALLCENTER_TRUSTED_PROXIES: must be between 0 and 10, got -1")
+    assert result.stdout == ""
+
+
+def test_a_wsgi_server_still_sees_the_settings_error_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    import callcenter
+
+    for name, value in {**GOOD, "TWILIO_ACCOUNT_SID": "nope"}.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match="TWILIO_ACCOUNT_SID"):
+        callcenter.create_app()
