@@ -36,8 +36,3 @@ def next_ring_timeout(budget: HuntBudget, progress: HuntProgress) -> int | None:
     if remaining < MIN_RING_SECONDS:
         return None
     return min(budget.ring_seconds, remaining)
-
-
-def should_autopause(consecutive_misses: int, threshold: int) -> bool:
-    """K misses in a row set a staff member away (0 turns this off)."""
-    return threshold > 0 and consecutive_misses >= threshold

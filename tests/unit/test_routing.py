@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import random
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from callcenter.core.hunt import HuntBudget, HuntProgress, next_ring_timeout, should_autopause
+from callcenter.core.hunt import HuntBudget, HuntProgress, next_ring_timeout
 from callcenter.core.routing import CallNeed, Candidate, Strategy, eligible, rank_staff, ring_count
 
 
@@ -86,11 +85,6 @@ def test_the_hunt_stops_when_attempts_or_ring_seconds_are_spent() -> None:
     assert next_ring_timeout(budget, HuntProgress(2, 46)) is None  # 4 s is no fair chance to answer
     assert next_ring_timeout(budget, HuntProgress(3, 20)) is None
     assert HuntProgress().after(20).after(7) == HuntProgress(2, 27)
-
-
-@pytest.mark.parametrize("misses,threshold,paused", [(2, 3, False), (3, 3, True), (5, 0, False)])
-def test_autopause_after_k_misses_in_a_row(misses: int, threshold: int, paused: bool) -> None:
-    assert should_autopause(misses, threshold) is paused
 
 
 def test_roles_build_on_each_other_and_only_supervisors_and_admins_unmask() -> None:
