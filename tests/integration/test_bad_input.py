@@ -28,6 +28,20 @@ def test_a_request_without_a_call_sid_gets_the_safety_line_and_the_overflow(webh
     assert_fallback(webhooks.twiml("/voice/incoming", call_params("CA-not-a-sid")))
 
 
+#: Every route an inbound caller's own call reaches (the queue's wait URLs excepted: they loop by design).
+CALLER_ROUTES = ["/voice/incoming", "/voice/language?s=1", "/voice/route?s=2", "/voice/dial-result?s=3",
+                 "/voice/menu?s=4", "/voice/voicemail?s=5", "/voice/overflow-result?s=6", "/voice/ring-all/result?s=7",
+                 "/voice/hold/result?s=8", "/voice/ask/enter?s=9", "/voice/ask/confirm?s=10",
+                 "/voice/ask/window?s=11"]
+
+
+@pytest.mark.parametrize("path", CALLER_ROUTES)
+def test_a_well_formed_but_unknown_call_sid_gets_caller_safe_twiml_on_every_caller_route(webhooks, path) -> None:
+    root = webhooks.twiml(path, call_params(new_call_sid(), Digits="1", DialCallStatus="no-answer",
+                                            QueueResult="hangup", RecordingDuration="0"))
+    assert twiml.verbs(root)  # webhooks.twiml checked it is valid TwiML and ends in something the caller hears
+
+
 def test_garbage_digits_at_the_language_menu_ask_once_more_then_use_the_default(webhooks, helpline, team) -> None:
     team.add(1)
     call = InboundCall(webhooks)
@@ -113,11 +127,19 @@ def redis_down(settings, fake_twilio):  # type: ignore[no-untyped-def]
     return Webhooks(create_app(broken, helpline=build_helpline(broken, fake_twilio)).test_client(), broken)
 
 
-@pytest.mark.parametrize("path", ["/voice/incoming", "/voice/language?s=1", "/voice/route?s=2",
-                                  "/voice/dial-result?s=3", "/voice/voicemail?s=4", "/voice/overflow-result?s=5",
-                                  "/voice/ring-all/result?s=6", "/voice/fallback"])
+@pytest.mark.parametrize("path", [*CALLER_ROUTES, "/voice/fallback"])
 def test_with_redis_down_the_caller_still_hears_the_safety_line_and_reaches_the_overflow(redis_down, path) -> None:
     assert_fallback(redis_down.twiml(path, call_params(new_call_sid(), Digits="1")))
+
+
+def test_the_fallback_url_needs_neither_redis_nor_the_database(settings, fake_twilio) -> None:
+    gone = dataclasses.replace(settings, redis_url=f"redis://127.0.0.1:{free_port()}/0", redis_timeout=0.2,
+                               database_url=f"postgresql://nobody@127.0.0.1:{free_port()}/gone")
+    webhooks = Webhooks(create_app(gone, helpline=build_helpline(gone, fake_twilio)).test_client(), gone)
+    for path in ("/voice/fallback", "/voice/incoming"):
+        assert_fallback(webhooks.twiml(path, call_params(new_call_sid())))
+    after = webhooks.twiml("/voice/fallback/after", call_params(new_call_sid(), DialCallStatus="no-answer"))
+    assert after.find("Record") is not None
 
 
 def test_with_redis_down_staff_legs_and_callbacks_get_valid_answers(redis_down) -> None:
