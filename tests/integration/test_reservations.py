@@ -76,6 +76,57 @@ def test_no_staff_member_is_ever_reserved_twice_when_hundreds_of_calls_race(sett
     assert holders == winners  # Redis agrees with what each process was told
 
 
+def _reserve_from_a_stale_snapshot(settings, start, results, first_call: int, count: int) -> None:  # type: ignore[no-untyped-def]
+    """One process: read the free staff before the race, then try to reserve from that (stale) list."""
+    import random
+
+    from tests.support.twilio_rest import SpecCheckedTwilio
+
+    h = build_helpline(settings, SpecCheckedTwilio())
+    snapshot, _ = h.board.candidates("2026-11-29", "admissions")
+    ranked = [c.staff_id for c in snapshot]
+    random.Random(first_call).shuffle(ranked)  # each process ranks them its own way
+    start.wait()
+    got = [(f"CA{first_call + i:032x}", h.board.reserve(f"CA{first_call + i:032x}", ranked, count, 60_000))
+           for i in range(CALLS_PER_PROCESS)]
+    results.put((len(ranked), got))
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_every_attempt_reaches_the_reservation_script_with_a_stale_list_and_none_double_books(
+        settings, fake_twilio, count: int, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The candidate list is read without a lock, so it can be stale: the Lua script must decide alone.
+
+    Every process read the 20 free staff before any reservation, so all 240 attempts run the script
+    with a list naming staff that other processes may already hold.
+    """
+    h = build_helpline(settings, fake_twilio)
+    team = Team(h)
+    ids = [team.add(n) for n in range(STAFF)]
+    ctx = multiprocessing.get_context("fork")
+    start, results = ctx.Barrier(PROCESSES + 1), ctx.Queue()
+    workers = [ctx.Process(target=_reserve_from_a_stale_snapshot,
+                           args=(settings, start, results, 0x100 * (p + 1), count)) for p in range(PROCESSES)]
+    for worker in workers:
+        worker.start()
+    start.wait()
+    batches = [results.get(timeout=120) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=30)
+        assert worker.exitcode == 0
+    assert [seen for seen, _ in batches] == [STAFF] * PROCESSES  # every process saw all 20 free
+    outcomes = [item for _, got in batches for item in got]
+    reserved = Counter(staff for _, staff_ids in outcomes for staff in staff_ids)
+    with capsys.disabled():
+        print(f"\n[race] stale lists, {count} per call: {len(outcomes)} calls to the reservation script by "
+              f"{PROCESSES} processes over {STAFF} staff: {sum(reserved.values())} reserved, "
+              f"{sum(1 for times in reserved.values() if times > 1)} double-booked")
+    assert len(outcomes) == PROCESSES * CALLS_PER_PROCESS >= 200
+    assert all(times == 1 for times in reserved.values()) and sorted(reserved) == sorted(ids)
+    assert {staff: h.redis.get(keys.busy(staff)) for staff in ids} == \
+        {staff: sid for sid, staff_ids in outcomes for staff in staff_ids}
+
+
 def _route(h: Helpline) -> Ring | NoOneFree:
     sid = new_call_sid()
     h.flows.start(sid, {"line": "admissions", "language": "en", "attempts": 0, "ring_used": 0})
