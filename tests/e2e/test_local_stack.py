@@ -47,6 +47,30 @@ def port_open(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+def descendants(pid: int) -> set[int]:
+    """Every process started, directly or not, by ``pid`` (read from /proc)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 @contextmanager
 def make_run(var: Path, log_name: str, **extra: str) -> Iterator[tuple[dict[str, str], int, int, int, str]]:
     """scripts/localstack.py on free ports until its summary is printed; then Ctrl-C, and all of it stops."""
@@ -65,6 +89,7 @@ def make_run(var: Path, log_name: str, **extra: str) -> Iterator[tuple[dict[str,
                    "make run printing its summary (after seeding the demo staff)")
         yield env, web_port, redis_port, sim_port, log_path.read_text(errors="replace")
     finally:
+        started = descendants(process.pid)  # Redis, gunicorn and its workers, the worker, the emulator
         process.send_signal(signal.SIGINT)  # Ctrl-C
         try:
             process.wait(timeout=40)
@@ -74,6 +99,7 @@ def make_run(var: Path, log_name: str, **extra: str) -> Iterator[tuple[dict[str,
             log.close()
     assert process.returncode == 0
     assert not any(map(port_open, (web_port, redis_port, sim_port)))  # everything it started has stopped
+    assert len(started) >= 4 and [pid for pid in started if alive(pid)] == []  # the worker too, which has no port
 
 
 @pytest.fixture
