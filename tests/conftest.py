@@ -2,14 +2,18 @@
 
 The whole suite's log output goes through the service's own logging configuration into
 ``artifacts/test-logs/``; ``test_zz_privacy`` (run last) checks no caller number got there.
+Before that net, ``RAW_NUMBERS`` sees every log record of the test process as it is made,
+before any redaction, and notes where a caller number was put into one.
 """
 from __future__ import annotations
 
+import logging
 import os
 import random
 import secrets
 import shutil
-from collections.abc import Iterator
+import traceback
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -24,7 +28,7 @@ from callcenter.store.models import Base
 from callcenter.telephony import Telephony
 from callcenter.web.app import create_app
 
-from .support.helpers import CheckedJobs, Webhooks, make_settings
+from .support.helpers import FICTIONAL, CheckedJobs, Webhooks, make_settings
 from .support.redis_server import RedisServer
 from .support.twilio_rest import SpecCheckedTwilio
 
@@ -32,6 +36,45 @@ ROOT = Path(__file__).resolve().parent.parent
 LOGS = ROOT / "artifacts" / "test-logs"
 #: This run's own folder: another test run in the same checkout never mixes its logs in.
 LOG_DIR = LOGS / f"run-{os.getpid()}"
+
+
+class RawNumberWatch:
+    """A log-record factory that looks at each record's text before any filter redacts it.
+
+    Where a record carries a (fictional) caller number, it notes the logger and source line,
+    never the text. ``tests.privacy`` logs numbers on purpose to test the redaction: those
+    are counted apart, which also shows the watch is working.
+    """
+
+    DELIBERATE = "tests.privacy"
+
+    def __init__(self) -> None:
+        self.places: list[str] = []
+        self.deliberate = 0
+        self.seen = 0
+        self._make = logging.getLogRecordFactory()
+
+    def install(self) -> None:
+        logging.setLogRecordFactory(self)
+
+    def __call__(self, *args, **kwargs) -> logging.LogRecord:  # type: ignore[no-untyped-def]
+        record = self._make(*args, **kwargs)
+        self.seen += 1
+        try:
+            text = record.getMessage()
+        except Exception:  # noqa: BLE001 - a bad format string is the logging module's to report
+            text = str(record.msg)
+        if record.exc_info and record.exc_info[1] is not None:
+            text += "\n" + "".join(traceback.format_exception(record.exc_info[1]))
+        if FICTIONAL.search(text):
+            if record.name.startswith(self.DELIBERATE):
+                self.deliberate += 1
+            else:
+                self.places.append(f"{record.name} {record.pathname}:{record.lineno}")
+        return record
+
+
+RAW_NUMBERS = RawNumberWatch()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -42,6 +85,7 @@ def pytest_configure(config: pytest.Config) -> None:
     stream = (LOG_DIR / "suite.log").open("w", encoding="utf-8")
     config._suite_log_stream = stream  # type: ignore[attr-defined]
     logs.configure("DEBUG", stream=stream)
+    RAW_NUMBERS.install()
 
 
 def _alive(pid: int) -> bool:
@@ -132,14 +176,29 @@ BACKENDS = ["sqlite", "postgresql"]
 
 
 @pytest.fixture(params=BACKENDS)
-def any_database_url(request: pytest.FixtureRequest, database_url: str, postgres_url: str | None) -> str:
-    """The test runs on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set."""
+def fresh_database(request: pytest.FixtureRequest, sqlite_template: Path, postgres_url: str | None,
+                   tmp_path_factory: pytest.TempPathFactory) -> Callable[[], str]:
+    """Makes an empty, migrated database on each call: SQLite, and PostgreSQL when TEST_DATABASE_URL is set."""
     if request.param == "sqlite":
-        return database_url
+        def fresh_sqlite() -> str:
+            path = tmp_path_factory.mktemp("db") / "callcenter.db"
+            shutil.copy(sqlite_template, path)
+            return f"sqlite:///{path}"
+        return fresh_sqlite
     if postgres_url is None:
         pytest.skip("PostgreSQL: set TEST_DATABASE_URL to run database tests on it too")
-    _empty_postgres(postgres_url)
-    return postgres_url
+    url = postgres_url
+
+    def fresh_postgres() -> str:
+        _empty_postgres(url)
+        return url
+    return fresh_postgres
+
+
+@pytest.fixture
+def any_database_url(fresh_database: Callable[[], str]) -> str:
+    """The test runs on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set."""
+    return fresh_database()
 
 
 # ---------------------------------------------------------------- the service

@@ -20,8 +20,13 @@ class Team:
         self.h = helpline
         self.phones: dict[int, str] = {}
 
+    @staticmethod
+    def phone(n: int) -> str:
+        """The (fictional) phone of staff member n."""
+        return f"+1202555{n + 110:04d}"
+
     def add(self, n: int, *, languages: str = "en", available: bool = True, **extra: Any) -> int:
-        phone = f"+1202555{n + 110:04d}"
+        phone = self.phone(n)
         staff = staffadmin.add_staff(self.h, {"name": f"Staff {n}", "contact": phone, "languages": languages,
                                               **extra})
         self.phones[staff.id] = phone

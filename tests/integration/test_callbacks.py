@@ -16,8 +16,14 @@ from callcenter.web.app import create_app
 from ..conftest import build_helpline
 from ..support import twiml
 from ..support.calls import InboundCall
-from ..support.helpers import CALLER, PUBLIC_BASE_URL, Webhooks, run_jobs, staff_leg_params
+from ..support.helpers import CALLER, PUBLIC_BASE_URL, Webhooks, make_settings, run_jobs, staff_leg_params
 from .conftest import Team, call_row, record
+
+
+@pytest.fixture
+def settings(redis_url: str, any_database_url: str):  # type: ignore[no-untyped-def]
+    """Every test here runs on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set."""
+    return make_settings(redis_url, any_database_url)
 
 NEW_YORK = ZoneInfo("America/New_York")
 

@@ -3,10 +3,7 @@ end in exactly the records that in-order delivery gives."""
 from __future__ import annotations
 
 import dataclasses
-import shutil
-import tempfile
 from datetime import UTC
-from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given
@@ -38,11 +35,9 @@ def stamp(seconds: int) -> str:
 class Run:
     """One answered call on a clean Redis and database; its callbacks delivered in a given order."""
 
-    def __init__(self, redis_url: str, template: Path) -> None:
+    def __init__(self, redis_url: str, database_url: str) -> None:
         Redis.from_url(redis_url).flushall()
-        self.dir = Path(tempfile.mkdtemp())
-        shutil.copy(template, self.dir / "db.sqlite")
-        self.settings = make_settings(redis_url, f"sqlite:///{self.dir / 'db.sqlite'}")
+        self.settings = make_settings(redis_url, database_url)
         self.h = build_helpline(self.settings, SpecCheckedTwilio(), clock=lambda: FROZEN)
         self.hooks = Webhooks(create_app(self.settings, helpline=self.h).test_client(), self.settings)
         self.staff = Team(self.h).add(1)
@@ -98,7 +93,6 @@ class Run:
         snapshot["staff"] = (live.busy_with, live.in_wrapup, live.misses, live.presence)
         snapshot["talking"] = self.h.redis.zcard(keys.TALKING)
         self.h.database.dispose()
-        shutil.rmtree(self.dir, ignore_errors=True)
         return snapshot
 
 
@@ -109,15 +103,15 @@ def _leg_params(leg: StaffLeg, status: str, extra: dict[str, str]) -> dict[str, 
                             CallbackSource="call-progress-events", **extra)
 
 
-def in_order(redis_url: str, template: Path) -> dict[str, Any]:
-    run = Run(redis_url, template)
+def in_order(redis_url: str, database_url: str) -> dict[str, Any]:
+    run = Run(redis_url, database_url)
     for item in run.deliveries():
         run.deliver(item)
     return run.snapshot()
 
 
-def test_in_order_delivery_records_an_answered_call_and_frees_the_staff_member(redis_server, sqlite_template) -> None:
-    snapshot = in_order(redis_server.url, sqlite_template)
+def test_in_order_delivery_records_an_answered_call_and_frees_the_staff_member(redis_server, fresh_database) -> None:
+    snapshot = in_order(redis_server.url, fresh_database())
     [call] = snapshot["calls"]
     assert (call["outcome"], call["status"], call["talk_seconds"]) == ("answered", "completed", 240)
     [leg] = snapshot["legs"]
@@ -132,10 +126,11 @@ def test_in_order_delivery_records_an_answered_call_and_frees_the_staff_member(r
 @hypothesis_settings(max_examples=25, deadline=None,
                      suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
-def test_shuffled_and_duplicated_callbacks_converge_on_the_in_order_records(redis_server, sqlite_template,
+def test_shuffled_and_duplicated_callbacks_converge_on_the_in_order_records(redis_server, fresh_database,
                                                                            data) -> None:  # type: ignore[no-untyped-def]
-    expected = in_order(redis_server.url, sqlite_template)
-    run = Run(redis_server.url, sqlite_template)
+    """On SQLite and PostgreSQL: each example compares with an in-order run on the same database."""
+    expected = in_order(redis_server.url, fresh_database())
+    run = Run(redis_server.url, fresh_database())
     items = run.deliveries()
     order = data.draw(st.permutations(items), label="order")
     duplicates = data.draw(st.lists(st.sampled_from(items), max_size=5), label="duplicates")
