@@ -3,16 +3,15 @@
 The whole suite's log output goes through the service's own logging configuration into
 ``artifacts/test-logs/``; ``test_zz_privacy`` (run last) checks no caller number got there.
 Before that net, ``RAW_NUMBERS`` sees every log record of the test process as it is made,
-before any redaction, and notes where a caller number was put into one.
+before any redaction, and notes where a caller number was put into one; the processes the
+tests start do the same (``support.log_watch``) and report to ``RAW_NUMBERS_DIR``.
 """
 from __future__ import annotations
 
-import logging
 import os
 import random
 import secrets
 import shutil
-import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -28,7 +27,8 @@ from callcenter.store.models import Base
 from callcenter.telephony import Telephony
 from callcenter.web.app import create_app
 
-from .support.helpers import FICTIONAL, CheckedJobs, Webhooks, make_settings
+from .support.helpers import CheckedJobs, Webhooks, make_settings
+from .support.log_watch import RawNumberWatch, watched_environment
 from .support.redis_server import RedisServer
 from .support.twilio_rest import SpecCheckedTwilio
 
@@ -36,42 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LOGS = ROOT / "artifacts" / "test-logs"
 #: This run's own folder: another test run in the same checkout never mixes its logs in.
 LOG_DIR = LOGS / f"run-{os.getpid()}"
-
-
-class RawNumberWatch:
-    """A log-record factory that looks at each record's text before any filter redacts it.
-
-    Where a record carries a (fictional) caller number, it notes the logger and source line,
-    never the text. ``tests.privacy`` logs numbers on purpose to test the redaction: those
-    are counted apart, which also shows the watch is working.
-    """
-
-    DELIBERATE = "tests.privacy"
-
-    def __init__(self) -> None:
-        self.places: list[str] = []
-        self.deliberate = 0
-        self.seen = 0
-        self._make = logging.getLogRecordFactory()
-
-    def install(self) -> None:
-        logging.setLogRecordFactory(self)
-
-    def __call__(self, *args, **kwargs) -> logging.LogRecord:  # type: ignore[no-untyped-def]
-        record = self._make(*args, **kwargs)
-        self.seen += 1
-        try:
-            text = record.getMessage()
-        except Exception:  # noqa: BLE001 - a bad format string is the logging module's to report
-            text = str(record.msg)
-        if record.exc_info and record.exc_info[1] is not None:
-            text += "\n" + "".join(traceback.format_exception(record.exc_info[1]))
-        if FICTIONAL.search(text):
-            if record.name.startswith(self.DELIBERATE):
-                self.deliberate += 1
-            else:
-                self.places.append(f"{record.name} {record.pathname}:{record.lineno}")
-        return record
+RAW_NUMBERS_DIR = LOG_DIR / "raw-numbers"
 
 
 RAW_NUMBERS = RawNumberWatch()
@@ -86,6 +51,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config._suite_log_stream = stream  # type: ignore[attr-defined]
     logs.configure("DEBUG", stream=stream)
     RAW_NUMBERS.install()
+    os.environ.update(watched_environment(dict(os.environ), ROOT, RAW_NUMBERS_DIR))  # processes the tests start
 
 
 def _alive(pid: int) -> bool:

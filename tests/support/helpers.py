@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,6 +19,7 @@ from callcenter.settings import DEFAULT_CALLFLOW, CallFlow, Settings, load_callf
 from workers import context
 
 from . import twiml
+from .log_watch import FICTIONAL
 
 ACCOUNT_SID = "AC" + "a1" * 16
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
@@ -28,10 +28,8 @@ IDENTIFIER_KEY = base64.urlsafe_b64decode("dGVzdC1pZGVudGlmaWVyLWtleS0zMi1ieXRlc
 PUBLIC_BASE_URL = "https://helpline.example.org"
 HELPLINE_NUMBER = "+12025550100"
 OVERFLOW_NUMBER = "+12025550199"
-#: Every phone number in the tests is a fictional one: +1 202 555 01xx.
+#: Every phone number in the tests is a fictional one: +1 202 555 01xx (``log_watch.FICTIONAL``).
 CALLER = "+12025550123"
-#: (555-0100 to 555-0199 are fictional in every North American area code; most tests use 202.)
-FICTIONAL = re.compile(r"(?:\+|%2B)?1?[\s.()-]*\d{3}[\s.()-]*555[\s.()-]*01\d\d")
 
 
 def callflow(**changes: Any) -> CallFlow:

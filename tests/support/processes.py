@@ -26,7 +26,7 @@ def environment(settings: Settings, callflow: dict | None = None) -> dict[str, s
         "CALLCENTER_IDENTIFIER_KEY": base64.urlsafe_b64encode(settings.identifier_key).decode(),
         "CALLCENTER_SECRET_KEY": settings.secret_key or "test-secret", "CALLCENTER_LOG_LEVEL": "INFO",
         "CALLCENTER_OUTBOUND_CALLS_PER_SECOND": repr(settings.outbound_calls_per_second),
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     })
     if settings.twilio_api_key:
         env.update(TWILIO_API_KEY=settings.twilio_api_key, TWILIO_API_SECRET=settings.twilio_api_secret or "")
