@@ -75,3 +75,26 @@ def test_a_number_in_a_message_argument_or_exception_is_redacted_before_output(
     text = caplog.text
     assert "[number]" in text
     assert "2025550177" not in text and "2025550178" not in text
+
+
+def test_a_started_process_reports_where_it_logged_a_caller_number_before_any_redaction(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.support.log_watch import reported_places, watched_environment, watching_processes
+
+    root = Path(__file__).resolve().parents[2]
+    env = watched_environment({k: v for k, v in os.environ.items() if k != "PYTHONPATH"}, root, tmp_path)
+    script = ("import logging\n"
+              "from callcenter import logs\n"
+              "logs.configure('INFO')\n"
+              "logging.getLogger('callcenter.demo').info('from %s', '+12025550166')\n"
+              "logging.getLogger('callcenter.demo').info('no number, call=CA0123')\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "[number]" in done.stderr and "0166" not in done.stderr  # the filter hid it from the output ...
+    assert watching_processes(tmp_path) == 1
+    assert reported_places(tmp_path) == ["callcenter.demo <string>:4"]  # ... and the watch still saw it
