@@ -141,6 +141,9 @@ def dial_finished(h: Helpline, attempt_id: int, dial_status: str) -> str:
     with h.database.session() as session:
         attempt = session.get(CallbackAttempt, attempt_id)
         answered_by = (attempt.answered_by if attempt else None) or ""
+    if attempt is None:
+        log.warning("callback attempt %s: a dial result for an attempt that does not exist", attempt_id)
+        return "not_needed"
     if dial_status in ("completed", "answered"):
         outcome = "machine" if answered_by in MACHINE else "reached"
     elif dial_status in ("busy", "no-answer", "failed"):

@@ -58,7 +58,8 @@ def failure_answer(path: str) -> Response:
     cf = helpline().settings.callflow
     if path in (url("/status"), url("/recording")) or path.endswith("-status"):
         return xml(twiml.empty())
-    if path.startswith((url("/screen"), url("/callback/staff"))):  # a staff leg: the caller's side moves on
+    if path.startswith((url("/screen"), url("/callback/staff"), url("/callback/dial-result"))):
+        # a staff leg (a callback's dial result is heard by the staff member): the caller's side moves on
         return xml(twiml.screen_answer(cf, result="gone", queue=None))
     if path in (url("/ring-all/wait"), url("/hold/wait"), url("/hold/key")):  # few verbs allowed in a queue
         return xml(twiml.ring_all_wait(cf, cf.default_language, leave=True, announce=False))

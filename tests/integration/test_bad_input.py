@@ -78,6 +78,13 @@ def test_unknown_statuses_and_junk_fields_are_ignored(webhooks) -> None:
     assert webhooks.post("/voice/status", params).status_code == 200
 
 
+def test_a_callback_dial_result_for_an_attempt_that_does_not_exist_changes_nothing(webhooks, helpline) -> None:
+    root = webhooks.twiml("/voice/callback/dial-result?attempt=987", call_params(new_call_sid(),
+                                                                               DialCallStatus="no-answer"))
+    assert twiml.spoken(root) == ["This callback is no longer needed. Thank you."]
+    assert twiml.verbs(root)[-1] == "Hangup"
+
+
 def test_a_screening_request_for_a_call_that_is_not_waiting_is_told_so(webhooks) -> None:
     root = webhooks.twiml(f"/voice/screen?staff=3&call={new_call_sid()}", call_params(new_call_sid()))
     assert "no longer on the line" in twiml.spoken(root)[0] and twiml.verbs(root)[-1] == "Hangup"
@@ -140,6 +147,13 @@ def test_the_fallback_url_needs_neither_redis_nor_the_database(settings, fake_tw
         assert_fallback(webhooks.twiml(path, call_params(new_call_sid())))
     after = webhooks.twiml("/voice/fallback/after", call_params(new_call_sid(), DialCallStatus="no-answer"))
     assert after.find("Record") is not None
+    # A callback's dial result is heard by the staff member who called: no safety line or overflow for them.
+    staff_side = webhooks.post("/voice/callback/dial-result?attempt=1", call_params(new_call_sid(),
+                                                                                    DialCallStatus="completed"))
+    assert staff_side.status_code == 200
+    root = twiml.parse(staff_side.get_data())
+    assert twiml.verbs(root)[-1] == "Hangup" and root.find("Dial") is None
+    assert "no longer on the line" in twiml.spoken(root)[0]
 
 
 def test_with_redis_down_staff_legs_and_callbacks_get_valid_answers(redis_down) -> None:
