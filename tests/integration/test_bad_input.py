@@ -139,10 +139,59 @@ def test_with_redis_down_the_caller_still_hears_the_safety_line_and_reaches_the_
     assert_fallback(redis_down.twiml(path, call_params(new_call_sid(), Digits="1")))
 
 
-def test_the_fallback_url_needs_neither_redis_nor_the_database(settings, fake_twilio) -> None:
+@pytest.fixture
+def everything_down(settings, fake_twilio):  # type: ignore[no-untyped-def]
+    """The app pointed at a Redis and a database that are not there."""
     gone = dataclasses.replace(settings, redis_url=f"redis://127.0.0.1:{free_port()}/0", redis_timeout=0.2,
                                database_url=f"postgresql://nobody@127.0.0.1:{free_port()}/gone")
-    webhooks = Webhooks(create_app(gone, helpline=build_helpline(gone, fake_twilio)).test_client(), gone)
+    return Webhooks(create_app(gone, helpline=build_helpline(gone, fake_twilio)).test_client(), gone)
+
+
+#: Who hears the answer of each /voice route, and so what it must be when the service cannot work.
+WHO_HEARS = {
+    "caller": ["/voice/incoming", "/voice/language", "/voice/route", "/voice/dial-result", "/voice/menu",
+               "/voice/voicemail", "/voice/overflow-result", "/voice/ring-all/result", "/voice/hold/result",
+               "/voice/ask/<question>", "/voice/fallback"],
+    "caller after the overflow": ["/voice/fallback/after"],
+    "caller in a queue": ["/voice/hold/wait", "/voice/hold/key", "/voice/ring-all/wait"],
+    "caller called back": ["/voice/callback/caller"],
+    "staff": ["/voice/screen", "/voice/screen/answer", "/voice/screen/taken", "/voice/callback/staff",
+              "/voice/callback/staff-answer", "/voice/callback/dial-result"],
+    "nobody (a notification)": ["/voice/status", "/voice/recording", "/voice/callback/staff-status",
+                                "/voice/callback/caller-status"],
+}
+
+
+def test_every_voice_route_says_who_hears_it(app) -> None:
+    routes = sorted(rule.rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/voice"))
+    assert routes == sorted(route for group in WHO_HEARS.values() for route in group)
+
+
+@pytest.mark.parametrize("who,route", [(who, route) for who, group in WHO_HEARS.items() for route in group])
+def test_with_redis_and_the_database_down_each_route_answers_whoever_hears_it(everything_down, who, route) -> None:
+    path = route.replace("<question>", "enter") + "?s=1&staff=1&call=" + new_call_sid() + "&attempt=1"
+    response = everything_down.post(path, call_params(new_call_sid(), Digits="1", DialCallStatus="no-answer",
+                                                      CallStatus="completed", QueueTime="3"))
+    assert response.status_code == 200 and response.mimetype == "text/xml"
+    root = twiml.parse(response.get_data())
+    if who == "caller":
+        twiml.assert_caller_safe(root)
+        assert_fallback(root)  # the safety line, then the overflow line
+    elif who == "caller after the overflow":
+        assert root.find("Record") is not None  # a message, then goodbye
+    elif who == "caller in a queue":
+        assert twiml.verbs(root) == ["Leave"]  # out of the queue, to its action: the fallback
+    elif who == "caller called back":
+        assert twiml.verbs(root) == ["Hangup"]  # not bridged; the staff member hears why
+    elif who == "staff":
+        assert root.find(".//Dial") is None and "9 1 1" not in " ".join(twiml.spoken(root))
+        assert twiml.verbs(root)[-1] == "Hangup"
+    else:
+        assert twiml.verbs(root) == []
+
+
+def test_the_fallback_url_needs_neither_redis_nor_the_database(everything_down) -> None:
+    webhooks = everything_down
     for path in ("/voice/fallback", "/voice/incoming"):
         assert_fallback(webhooks.twiml(path, call_params(new_call_sid())))
     after = webhooks.twiml("/voice/fallback/after", call_params(new_call_sid(), DialCallStatus="no-answer"))
