@@ -17,6 +17,7 @@ class Kind(StrEnum):
     OFFERED = "call.offered"
     MISSED = "call.missed"
     ACCEPTED = "call.accepted"
+    NOT_CONNECTED = "call.not_connected"
     CONNECTED = "call.connected"
     ENDED = "call.ended"
     VOICEMAIL = "call.voicemail"

@@ -31,6 +31,8 @@ class CallRecord:
     status: str | None = None
     staff_id: int | None = None
     answered_at: float | None = None
+    #: The latest acceptance that never reached the caller (the staff leg ended before the bridge).
+    withdrawn_at: float | None = None
     ended_at: float | None = None
     talk_seconds: int | None = None
     held_seconds: int | None = None
@@ -95,9 +97,19 @@ def apply(record: CallRecord, event: Event) -> CallRecord:
     if kind is Kind.LANGUAGE:
         return replace(record, language=_text(data.get("language")) or record.language)
     if kind is Kind.ACCEPTED and event.staff_id is not None:
-        # One winner per call (an atomic claim in Redis); min() only guards a duplicate.
-        staff = event.staff_id if record.staff_id is None else min(record.staff_id, event.staff_id)
-        return replace(record, staff_id=staff, answered_at=_min(record.answered_at, event.at))
+        # One winner at a time (an atomic claim in Redis). A later acceptance only follows one that
+        # never reached the caller, so the answer is the latest acceptance not withdrawn.
+        if _withdrawn(event.at, record.withdrawn_at):
+            return record
+        if record.answered_at is None or (event.at, -event.staff_id) > (record.answered_at, -(record.staff_id or 0)):
+            return replace(record, staff_id=event.staff_id, answered_at=event.at)
+        return record
+    if kind is Kind.NOT_CONNECTED:
+        accepted = data.get("accepted_at")
+        withdrawn = _max(record.withdrawn_at, float(accepted) if isinstance(accepted, int | float) else event.at)
+        if record.answered_at is not None and _withdrawn(record.answered_at, withdrawn):
+            return replace(record, staff_id=None, answered_at=None, withdrawn_at=withdrawn)
+        return replace(record, withdrawn_at=withdrawn)
     if kind is Kind.CONNECTED:
         talk = int(data.get("talk_seconds") or 0)
         return replace(record, talk_seconds=max(record.talk_seconds or 0, talk))
@@ -120,6 +132,11 @@ def apply(record: CallRecord, event: Event) -> CallRecord:
     if kind is Kind.BLOCKED:
         return replace(record, blocked=True)
     return record
+
+
+def _withdrawn(accepted_at: float, withdrawn_at: float | None) -> bool:
+    """Whether an acceptance at this time is one that was withdrawn (times survive a database to 1 ms)."""
+    return withdrawn_at is not None and accepted_at <= withdrawn_at + 0.001
 
 
 def _text(value: object) -> str | None:

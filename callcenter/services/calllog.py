@@ -164,7 +164,7 @@ _LEG_FINAL = ("completed", "busy", "no-answer", "failed", "canceled")
 _LIFE = (
     "call.received", "caller:queued", "caller:initiated", "caller:ringing", "caller:in-progress",
     "call.blocked", "call.language", "call.no_one_free", "call.held", "call.hold_left", "call.offered",
-    "staff:queued", "staff:initiated", "staff:ringing", "staff:in-progress", "call.accepted",
+    "staff:queued", "staff:initiated", "staff:ringing", "staff:in-progress", "call.accepted", "call.not_connected",
     "staff.reservation_expired", "call.connected", *(f"staff:{s}" for s in _LEG_FINAL), "call.missed",
     "staff.autopaused", "call.overflow", "call.callback_requested", "call.voicemail",
     *(f"caller:{s}" for s in _LEG_FINAL), "call.ended", "staff.wrapup_started", "staff.wrapup_ended",
@@ -255,6 +255,9 @@ def describe(cf: CallFlow, event: str, data: dict[str, Any], staff: str | None) 
         return f"Missed by {who}", details
     if event == "call.accepted":
         return f"Accepted by {who} (pressed 1)", details
+    if event == "call.not_connected":
+        add("Why", data.get("reason"))
+        return f"{who} accepted but was not connected; the call went on", details
     if event == "call.connected":
         add("Talk time", seconds("talk_seconds"))
         return f"Talked with {who}", details

@@ -13,7 +13,7 @@ from .decisions import AskLanguage, Goodbye, Greeting, NoOneFree, Ring, Screen, 
 from .events import emit
 from .helpline import Helpline
 from .hold import Holding
-from .staff import end_staff_call, staff_missed
+from .staff import accepted_not_connected, end_staff_call, staff_missed
 
 log = logging.getLogger(__name__)
 
@@ -114,11 +114,16 @@ def _reserve(h: Helpline, call_sid: str, flow: dict[str, str], timeout: int) -> 
     tried = {int(t) for t in flow.get("tried", "").split(",") if t}
     last_round = {int(t) for t in flow.get("current", "").split(",") if t}
     count = ring_count(routing.strategy, routing.ring_all_max)
-    ttl_ms = (timeout + routing.screen_seconds + RESERVATION_SLACK_SECONDS) * 1000
+    ttl_ms = reservation_seconds(h, timeout) * 1000
     # Everyone free already tried: try them again, but never the last one(s) twice in a row.
     return (reserve_for(h, call_sid, flow["line"], flow["language"], ttl_ms, exclude=tried, count=count)
             or (tried and reserve_for(h, call_sid, flow["line"], flow["language"], ttl_ms, exclude=last_round,
                                       count=count)) or [])
+
+
+def reservation_seconds(h: Helpline, ring_seconds: int) -> int:
+    """How long an offer stays open: ringing, screening, and slack; no one can accept after it."""
+    return ring_seconds + h.callflow.routing.screen_seconds + RESERVATION_SLACK_SECONDS
 
 
 def reserve_for(h: Helpline, owner: str, line: str, language: str, ttl_ms: int, exclude: set[int] | None = None,
@@ -167,11 +172,20 @@ def overflow(h: Helpline, call_sid: str, flow: dict[str, str]) -> NoOneFree:
                      caller_id=flow.get("to") or None)
 
 
-def dial_finished(h: Helpline, call_sid: str, status: str, talk_seconds: int
+def dial_finished(h: Helpline, call_sid: str, status: str, talk_seconds: int, bridged: bool | None = None
                   ) -> Ring | NoOneFree | Holding | Goodbye:
-    """The ``<Dial>`` to staff ended: the conversation is over, or hunt on after a miss."""
+    """The ``<Dial>`` to staff ended: the conversation is over, or hunt on after a miss.
+
+    ``bridged`` is Twilio's ``DialBridged``: False when the staff member accepted (pressed 1) but
+    their leg ended before the caller was connected. That caller is not done: they go on.
+    """
     flow = _flow(h, call_sid)
     winner = h.board.winner(call_sid)
+    accepted_only = winner if winner is not None and bridged is False and flow.get("ended") != "1" else None
+    if accepted_only is not None:
+        accepted_not_connected(h, call_sid, accepted_only,
+                               reason="their phone hung up before the caller was put through")
+        winner = None
     if winner is not None:
         emit(h, Kind.CONNECTED, f"{call_sid}:connected", call_sid=call_sid, staff_id=winner,
              talk_seconds=talk_seconds)
@@ -179,7 +193,7 @@ def dial_finished(h: Helpline, call_sid: str, status: str, talk_seconds: int
         return Goodbye(language=flow["language"])
     caller_gone = flow.get("ended") == "1" or status == "canceled"
     for staff_id in _current(flow):
-        if not caller_gone:
+        if not caller_gone and staff_id != accepted_only:
             staff_missed(h, call_sid, staff_id, reason=status or "no-answer")
         h.board.release(staff_id, call_sid)
     if caller_gone:
@@ -221,14 +235,21 @@ def answer_offer(h: Helpline, call_sid: str, staff_id: int, digits: str) -> Scre
                             check_at_ms=now_ms + routing.reaper_check_seconds * 1000, day=h.today())
     if result in ("accepted", "already"):
         if result == "accepted":
-            h.flows.update(call_sid, answered_at=h.clock())
-            emit(h, Kind.ACCEPTED, f"{call_sid}:accepted", call_sid=call_sid, staff_id=staff_id)
+            now = h.clock()
+            h.flows.update(call_sid, answered_at=now)
+            emit(h, Kind.ACCEPTED, acceptance_key(call_sid, staff_id, now), call_sid=call_sid, staff_id=staff_id,
+                 at=now)
             log.info("call accepted call=%s staff=%s", call_sid, staff_id)
             if routing.strategy is Strategy.RING_ALL:
                 request_stop_ringing(h, call_sid, h.flows.get(call_sid))
         queue = ring_all_queue(call_sid) if routing.strategy is Strategy.RING_ALL else None
         return ScreenAnswer(result="accepted", queue=queue)
     return ScreenAnswer(result="taken" if result == "taken" else "gone")
+
+
+def acceptance_key(call_sid: str, staff_id: int, accepted_at: float) -> str:
+    """One acceptance of a call (a call accepted by someone who never reached the caller can be again)."""
+    return f"{call_sid}:accepted:{staff_id}:{round(accepted_at * 1000)}"
 
 
 def ring_all_queue(call_sid: str) -> str:

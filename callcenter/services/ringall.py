@@ -21,9 +21,13 @@ from .events import emit
 from .helpline import Helpline
 from .hold import Holding
 from .outbound import MaybePlaced, NotPlaced, place_call
-from .staff import end_staff_call, staff_missed
+from .staff import accepted_not_connected, end_staff_call, staff_missed
 
 log = logging.getLogger(__name__)
+#: Seconds a winner has, once the offer is over, to take the caller out of the queue.
+BRIDGE_GRACE_SECONDS = 15
+#: QueueResult values that mean the caller was connected to whoever dequeued them.
+BRIDGED = frozenset({"bridged", "redirected-from-bridged", "bridging-in-process", "bridging-in-progress"})
 
 
 def voice_url(h: Helpline, path: str, **query: str | int) -> str:
@@ -97,27 +101,49 @@ def _hang_up(h: Helpline, leg: str, ringing: bool) -> bool:
 
 
 def wait(h: Helpline, call_sid: str, queue_seconds: int) -> RingAllWait:
-    """The caller waits while phones ring; leave when the round is over and nobody won."""
+    """The caller waits while phones ring; leave when the round is over and nobody won.
+
+    Nobody can accept once the offer's reservation has run out, so the caller waits that long
+    at most. A winner dequeues the caller within moments; if their leg ended first, or the
+    dequeue never came, the caller leaves too: never an endless wait in silence.
+    """
     flow = h.flows.get(call_sid)
     language = flow.get("language") or h.callflow.default_language.code
     loops = int(h.redis.hincrby(keys.call(call_sid), "wait_loops", 1))
-    if h.board.winner(call_sid) is not None:
-        return RingAllWait(language=language, leave=False, announce=False)
+    offer_seconds = calls.reservation_seconds(h, int(flow.get("attempt_timeout") or 20))
+    winner = h.board.winner(call_sid)
+    if winner is not None:
+        gone = _leg_over(h, flow, winner) or queue_seconds > offer_seconds + BRIDGE_GRACE_SECONDS
+        return RingAllWait(language=language, leave=gone, announce=False)
     current = [int(s) for s in flow.get("current", "").split(",") if s]
     nobody_left = all(h.board.holder(s) != call_sid for s in current)
-    limit = int(flow.get("attempt_timeout") or 20) + h.callflow.routing.screen_seconds + 5
-    return RingAllWait(language=language, leave=nobody_left or queue_seconds > limit, announce=loops == 1)
+    return RingAllWait(language=language, leave=nobody_left or queue_seconds > offer_seconds, announce=loops == 1)
+
+
+def _leg_over(h: Helpline, flow: dict[str, str], staff_id: int) -> bool:
+    """Whether this staff member's leg of the current round has ended (by its status callbacks)."""
+    for item in filter(None, flow.get(f"legs:{flow.get('attempts')}", "").split(",")):
+        staff, _, leg = item.partition("=")
+        if int(staff) == staff_id:
+            return callstatus.is_final(h.flows.status(leg) or "")
+    return False
 
 
 def queue_result(h: Helpline, call_sid: str, result: str, queue_seconds: int) -> Ring | NoOneFree | Holding | Goodbye:
-    """The caller left the ring-all queue: the conversation is over, or this round is."""
+    """The caller left the ring-all queue: the conversation is over, or this round is.
+
+    Only a bridge (``QueueResult`` bridged) is a conversation. A caller who left while a winner
+    never dequeued them goes on to the next offer, and the winner is no longer the winner.
+    """
     flow = h.flows.get(call_sid)
     language = flow.get("language") or h.callflow.default_language.code
     winner = h.board.winner(call_sid)
-    if winner is not None:
+    if winner is not None and result in BRIDGED:
         emit(h, Kind.CONNECTED, f"{call_sid}:connected", call_sid=call_sid, staff_id=winner)
         end_staff_call(h, call_sid, winner)
         return Goodbye(language=language)
+    if winner is not None:
+        accepted_not_connected(h, call_sid, winner, reason="the caller was never taken from the queue")
     if result == "hangup" or flow.get("ended") == "1":
         return Goodbye(language=language, say=False)
     for staff_id in (int(s) for s in flow.get("current", "").split(",") if s):

@@ -39,6 +39,23 @@ def staff_missed(h: Helpline, call_sid: str, staff_id: int, reason: str) -> None
         log.warning("staff=%s set away after %s missed calls in a row", staff_id, misses)
 
 
+def accepted_not_connected(h: Helpline, call_sid: str, staff_id: int, reason: str) -> None:
+    """A staff member pressed 1 but never got the caller (their leg ended first, or the bridge failed).
+
+    They are no longer the call's winner, so the caller can be offered to someone else; their
+    call ends for them as any other (a short wrap-up). Not counted as a miss: they did accept.
+    The call log withdraws that acceptance: the call counts as answered only if someone else is.
+    """
+    accepted_at = float(h.flows.get(call_sid).get("answered_at") or h.clock())
+    if not h.board.clear_winner(call_sid, staff_id):
+        return
+    end_staff_call(h, call_sid, staff_id)
+    emit(h, Kind.NOT_CONNECTED, f"{call_sid}:not-connected:{staff_id}:{round(accepted_at * 1000)}",
+         call_sid=call_sid, staff_id=staff_id, accepted_at=accepted_at, reason=reason)
+    log.warning("call=%s: staff=%s accepted but was not connected (%s); the caller goes on", call_sid,
+                staff_id, reason)
+
+
 def end_staff_call(h: Helpline, call_sid: str, staff_id: int) -> None:
     """A staff member's call ended: wrap-up starts, and a job ends it on time."""
     seconds = h.callflow.routing.wrapup_seconds

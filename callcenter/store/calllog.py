@@ -17,8 +17,8 @@ from .sql import epoch, insert_ignore, utc
 
 #: Event kinds that change the call's own row.
 _CALL_KINDS = frozenset({Kind.RECEIVED, Kind.LANGUAGE, Kind.OFFERED, Kind.NO_ONE_FREE, Kind.BLOCKED,
-                         Kind.ACCEPTED, Kind.CONNECTED, Kind.ENDED, Kind.VOICEMAIL, Kind.OVERFLOW,
-                         Kind.HOLD_LEFT, Kind.CALLBACK_REQUESTED})
+                         Kind.ACCEPTED, Kind.NOT_CONNECTED, Kind.CONNECTED, Kind.ENDED, Kind.VOICEMAIL,
+                         Kind.OVERFLOW, Kind.HOLD_LEFT, Kind.CALLBACK_REQUESTED})
 #: Identifiers travel with the "received" event but are kept out of the event log's data.
 _IDENTIFIER_FIELDS = ("caller_hash", "caller_enc")
 
@@ -65,6 +65,7 @@ def _merge_call(session: Session, event: Event, identifiers: Mapping[str, object
     row.status = merged.status
     row.staff_id = merged.staff_id
     row.answered_at = utc(merged.answered_at)
+    row.withdrawn_at = utc(merged.withdrawn_at)
     row.ended_at = utc(merged.ended_at)
     row.talk_seconds = merged.talk_seconds
     row.held_seconds = merged.held_seconds
@@ -86,6 +87,7 @@ def _to_record(row: Call) -> CallRecord:
         sid=row.sid, received_at=epoch(row.received_at), queued_at=epoch(row.queued_at), line=row.line,
         language=row.language,
         status=row.status, staff_id=row.staff_id, answered_at=epoch(row.answered_at),
+        withdrawn_at=epoch(row.withdrawn_at),
         ended_at=epoch(row.ended_at), talk_seconds=row.talk_seconds, held_seconds=row.held_seconds,
         callback=bool(row.callback_requested), voicemail=bool(row.voicemail),
         overflowed=bool(row.overflowed), blocked=bool(row.blocked))

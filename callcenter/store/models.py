@@ -103,6 +103,8 @@ class Call(Base):
     # When the caller entered the queue (first offered to staff, or no one was free): waits count from here.
     queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The latest acceptance that never reached the caller (their leg ended before the bridge).
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     wait_seconds: Mapped[float | None] = mapped_column(Float)
     talk_seconds: Mapped[int | None] = mapped_column(Integer)

@@ -190,6 +190,13 @@ class StaffBoard:
                   keys.taken(day), keys.TALKING],
             args=[call_sid, staff_id, talk_ms, check_at_ms, _DAY_SECONDS]))
 
+    def clear_winner(self, call_sid: str, staff_id: int) -> bool:
+        """Forget that this staff member won the call (they never got the caller); compare-and-delete."""
+        cleared = bool(self.scripts.release(keys=[keys.winner(call_sid)], args=[str(staff_id)]))
+        if cleared:
+            self.redis.hdel(keys.call(call_sid), "winner")
+        return cleared
+
     def winner(self, call_sid: str) -> int | None:
         """Who accepted the call, if anyone."""
         value = self.redis.get(keys.winner(call_sid))

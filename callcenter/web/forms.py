@@ -47,3 +47,9 @@ def timestamp(value: str | None) -> float | None:
 def status(value: str | None) -> str:
     """A call status in lower case (unknown ones are ignored downstream)."""
     return (value or "").strip().lower()[:20]
+
+
+def flag(value: str | None) -> bool | None:
+    """Twilio's "true" / "false" (e.g. ``DialBridged``); None when absent or anything else."""
+    text = (value or "").strip().lower()
+    return True if text == "true" else False if text == "false" else None

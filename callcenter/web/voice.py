@@ -57,7 +57,8 @@ def route_step(h: Helpline, sid: str) -> str:
 def dial_result() -> str:
     h, sid = helpline(), call_sid()
     decision = calls.dial_finished(h, sid, forms.status(request.form.get("DialCallStatus")),
-                                   forms.whole(request.form.get("DialCallDuration")))
+                                   forms.whole(request.form.get("DialCallDuration")),
+                                   bridged=forms.flag(request.form.get("DialBridged")))
     return render(h, sid, decision)
 
 

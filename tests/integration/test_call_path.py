@@ -13,7 +13,7 @@ from callcenter.web.app import create_app
 
 from ..conftest import build_helpline
 from ..support import twiml
-from ..support.calls import InboundCall
+from ..support.calls import InboundCall, StaffLeg
 from ..support.helpers import CALLER, OVERFLOW_NUMBER, Webhooks, callflow, make_settings
 from .conftest import Team, call_row, events
 
@@ -91,13 +91,19 @@ def test_an_answered_call_goes_to_a_free_speaker_of_the_language_and_is_recorded
     assert english not in [staff for kind, staff in events(helpline, call.sid) if kind == "call.offered"]
 
 
-def test_hunting_skips_a_staff_member_who_does_not_answer(webhooks, helpline, team: Team) -> None:
+def first_of_two_ringing(webhooks, helpline, team: Team) -> tuple[int, int, InboundCall, StaffLeg]:  # type: ignore[no-untyped-def]
+    """Two free staff; the call rings the one free longest: (first, second, call, first's leg)."""
     first, second = team.add(1), team.add(2)
     helpline.board.set_presence(second, "available", 2_000_000_000_000)  # idle for less time
     call = InboundCall(webhooks)
     call.to_routing()
     [leg] = call.legs()
     assert team.by_phone(leg.contact) == first
+    return first, second, call, leg
+
+
+def test_hunting_skips_a_staff_member_who_does_not_answer(webhooks, helpline, team: Team) -> None:
+    first, second, call, leg = first_of_two_ringing(webhooks, helpline, team)
     leg.status("no-answer")
     call.dial_result("no-answer")
     [next_leg] = call.legs()
@@ -187,6 +193,48 @@ def test_accepting_a_call_or_saying_available_again_starts_the_count_of_misses_a
     miss()
     miss()
     assert misses() == (3, "away")
+
+
+def test_a_staff_member_who_accepts_then_drops_before_the_bridge_does_not_end_the_callers_call(
+        webhooks, helpline, team: Team) -> None:
+    first, second, call, leg = first_of_two_ringing(webhooks, helpline, team)
+    leg.pick_up()
+    leg.press("1")  # accepted ... and then their phone dropped before the caller was connected
+    leg.status("completed", CallDuration="4")
+    root = call.dial_result("completed", duration=0, DialBridged="false")
+    assert root.find("Hangup") is None
+    [next_leg] = call.legs()
+    assert team.by_phone(next_leg.contact) == second
+    assert helpline.board.winner(call.sid) is None and helpline.board.holder(first) is None
+    assert helpline.board.live([first])[0].misses == 0
+    assert "call.connected" not in [kind for kind, _ in events(helpline, call.sid)]
+    next_leg.pick_up()
+    next_leg.press("1")
+    assert helpline.board.winner(call.sid) == second
+    done = call.dial_result("completed", duration=120, DialBridged="true")
+    assert twiml.verbs(done) == ["Say", "Hangup"]
+    assert ("call.connected", second) in events(helpline, call.sid)
+    call.status("completed", CallDuration="150")
+    row = call_row(helpline, call.sid)
+    assert (row.outcome, row.staff_id) == (Outcome.ANSWERED, second)  # who really talked with the caller
+    assert ("call.not_connected", first) in events(helpline, call.sid)
+
+
+def test_a_call_whose_only_acceptance_never_reached_the_caller_is_not_counted_as_answered(
+        webhooks, helpline, team: Team) -> None:
+    only = team.add(1)
+    call = InboundCall(webhooks)
+    call.to_routing()
+    [leg] = call.legs()
+    leg.pick_up()
+    leg.press("1")
+    leg.status("completed", CallDuration="3")
+    after = call.dial_result("completed", duration=0, DialBridged="false")
+    assert call.menu_offered() and after.find("Hangup") is None  # nobody else: hold, callback or voicemail
+    call.status("completed", CallDuration="60")
+    row = call_row(helpline, call.sid)
+    assert row.staff_id is None and row.outcome == Outcome.ABANDONED and row.withdrawn_at is not None
+    assert helpline.board.holder(only) is None
 
 
 def test_the_hunt_budget_ends_in_voicemail_that_is_recorded(webhooks, helpline, team: Team) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 
 from callcenter.core.routing import Strategy
-from callcenter.services import reaper
+from callcenter.services import calls, reaper
 from callcenter.store import keys
 from callcenter.web.app import create_app
 
@@ -77,13 +77,61 @@ def test_a_ring_all_round_nobody_answers_moves_on_and_counts_misses(settings, fa
     call = InboundCall(hooks)
     enqueue = call.to_routing().find("Enqueue")
     run_jobs(h, rq_redis)
-    assert twiml.verbs(call.wait(enqueue.get("waitUrl"), QueueTime="40")) == ["Leave"]  # the round is over
-    after = call.post(enqueue.get("action"), QueueResult="leave", QueueTime="40")
+    offer = calls.reservation_seconds(h, 20)  # ringing, screening and slack: nobody can accept after it
+    assert twiml.verbs(call.wait(enqueue.get("waitUrl"), QueueTime="40"))[-1] == "Pause"  # they may be screening
+    assert twiml.verbs(call.wait(enqueue.get("waitUrl"), QueueTime=str(offer + 1))) == ["Leave"]  # round over
+    after = call.post(enqueue.get("action"), QueueResult="leave", QueueTime=str(offer + 1))
     misses = [s for kind, s in events(h, call.sid) if kind == "call.missed"]
     assert sorted(misses) == sorted(staff)
     assert after.find("Gather").get("action").startswith("/voice/menu")  # everyone was just rung: the menu
     assert "stop_ringing" in run_jobs(h, rq_redis)
     assert len([r for r in fake_twilio.requests if r["form"].get("Status") == "canceled"]) == 2
+
+
+def _ring_all_won(h, hooks, fake_twilio, rq_redis, staff_count: int = 2):  # type: ignore[no-untyped-def]
+    """A ring-all call whose first staff member picked up and pressed 1: (call, enqueue, legs, winner)."""
+    team = Team(h)
+    staff = [team.add(n) for n in range(staff_count)]
+    call = InboundCall(hooks)
+    enqueue = call.to_routing().find("Enqueue")
+    run_jobs(h, rq_redis)
+    legs = []
+    for item, request in zip(h.flows.get(call.sid)["legs:1"].split(","), fake_twilio.created(), strict=True):
+        _, _, twilio_sid = item.partition("=")
+        form = request["form"]
+        legs.append(StaffLeg(call, form["To"], form["Url"].removeprefix(PUBLIC_BASE_URL),
+                             form["StatusCallback"].removeprefix(PUBLIC_BASE_URL), sid=twilio_sid))
+    legs[0].pick_up()
+    assert legs[0].press("1").find("Dial/Queue") is not None
+    return call, enqueue, legs, team.by_phone(legs[0].contact), staff
+
+
+def test_a_ring_all_winner_whose_leg_ends_before_taking_the_caller_does_not_leave_them_in_silence(
+        settings, fake_twilio, rq_redis) -> None:
+    h, hooks = ring_all_app(settings, fake_twilio)
+    call, enqueue, legs, winner, staff = _ring_all_won(h, hooks, fake_twilio, rq_redis)
+    assert twiml.verbs(call.wait(enqueue.get("waitUrl"), QueueTime="12")) == ["Pause"]  # being connected
+    legs[0].status("completed", CallDuration="9")  # hung up during "connecting you now"
+    assert twiml.verbs(call.wait(enqueue.get("waitUrl"), QueueTime="14")) == ["Leave"]
+    after = call.post(enqueue.get("action"), QueueResult="leave", QueueTime="14")
+    assert after.find("Hangup") is None  # not a goodbye: the caller goes on (here: the menu, or a colleague)
+    assert after.find("Gather") is not None or after.find("Enqueue") is not None
+    assert h.board.winner(call.sid) is None
+    log = events(h, call.sid)
+    assert ("call.not_connected", winner) in log and "call.connected" not in [kind for kind, _ in log]
+    assert h.board.live([winner])[0].misses == 0  # they did accept: not counted against them
+
+
+def test_a_ring_all_winner_who_never_takes_the_caller_is_given_up_on_after_the_offer_and_a_grace(
+        settings, fake_twilio, rq_redis) -> None:
+    h, hooks = ring_all_app(settings, fake_twilio)
+    call, enqueue, legs, winner, _ = _ring_all_won(h, hooks, fake_twilio, rq_redis)
+    legs[0].status("in-progress")
+    late = calls.reservation_seconds(h, 20) + 16
+    assert twiml.verbs(call.wait(enqueue.get("waitUrl"), QueueTime=str(late - 2))) == ["Pause"]
+    assert twiml.verbs(call.wait(enqueue.get("waitUrl"), QueueTime=str(late))) == ["Leave"]
+    after = call.post(enqueue.get("action"), QueueResult="leave", QueueTime=str(late))
+    assert after.find("Hangup") is None and h.board.winner(call.sid) is None
 
 
 def test_the_reaper_frees_a_staff_member_whose_call_end_was_never_reported(settings, fake_twilio, webhooks,

@@ -71,3 +71,39 @@ def test_a_miss_is_an_unaccepted_leg_that_was_not_canceled() -> None:
     assert callstatus.missed_by("completed", accepted=False)  # voicemail picked up, or no key
     assert not callstatus.missed_by("canceled", accepted=False)  # caller gone / colleague won
     assert not callstatus.missed_by("completed", accepted=True)
+
+
+#: Staff 3 accepts at 120 but hangs up before the bridge; staff 9 accepts at 150 and talks; and
+#: alone, the first half: nobody else, the caller leaves a voicemail.
+WITHDRAWN = [
+    Event(f"{SID}:received", Kind.RECEIVED, 100.0, SID, data={"line": "admissions"}),
+    Event(f"{SID}:offered:3", Kind.OFFERED, 105.0, SID, staff_id=3),
+    Event(f"{SID}:accepted:3:120000", Kind.ACCEPTED, 120.0, SID, staff_id=3),
+    Event(f"{SID}:not-connected:3:120000", Kind.NOT_CONNECTED, 124.5, SID, staff_id=3,
+          data={"accepted_at": 120.0, "reason": "hung up"}),
+]
+THEN_ANSWERED = [
+    Event(f"{SID}:accepted:9:150000", Kind.ACCEPTED, 150.0, SID, staff_id=9),
+    Event(f"{SID}:connected", Kind.CONNECTED, 400.0, SID, staff_id=9, data={"talk_seconds": 240}),
+    Event(f"{SID}:ended", Kind.ENDED, 400.0, SID, data={"status": "completed"}),
+]
+THEN_VOICEMAIL = [
+    Event(f"{SID}:voicemail", Kind.VOICEMAIL, 200.0, SID, data={"seconds": 30}),
+    Event(f"{SID}:ended", Kind.ENDED, 240.0, SID, data={"status": "completed"}),
+]
+
+
+@settings(max_examples=200)
+@given(st.permutations(WITHDRAWN + THEN_ANSWERED), st.lists(st.sampled_from(WITHDRAWN + THEN_ANSWERED), max_size=4))
+def test_an_acceptance_that_never_reached_the_caller_gives_way_to_the_one_that_did(order, duplicates) -> None:  # type: ignore[no-untyped-def]
+    record = fold(list(order) + duplicates)
+    assert (record.outcome, record.staff_id, record.answered_at) == (Outcome.ANSWERED, 9, 150.0)
+    assert record.wait_seconds == 45.0  # from the first offer to the acceptance that reached the caller
+
+
+@settings(max_examples=100)
+@given(st.permutations(WITHDRAWN + THEN_VOICEMAIL))
+def test_a_call_whose_only_acceptance_never_reached_the_caller_is_not_answered(order) -> None:  # type: ignore[no-untyped-def]
+    record = fold(list(order))
+    assert (record.outcome, record.staff_id, record.answered_at) == (Outcome.VOICEMAIL, None, None)
+    assert record.withdrawn_at == 120.0
