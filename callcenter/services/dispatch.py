@@ -26,8 +26,6 @@ __all__ = ["dispatch", "place_attempt", "request_dispatch"]
 log = logging.getLogger(__name__)
 HELD_SCAN = 50
 CALLBACK_SCAN = 20
-#: Seconds beyond ringing and screening before an attempt nothing reported on is ended.
-RESERVATION_SLACK_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -54,7 +52,7 @@ def dispatch_held(h: Helpline) -> int:
             h.redis.zrem(keys.HOLD, sid)
             continue
         routing = h.callflow.routing
-        ttl_ms = (routing.ring_seconds + routing.screen_seconds + RESERVATION_SLACK_SECONDS) * 1000
+        ttl_ms = calls.reservation_seconds(h, routing.ring_seconds) * 1000
         reserved = calls.reserve_for(h, sid, flow.get("line") or h.callflow.default_line.id,
                                      flow.get("language") or h.callflow.default_language.code, ttl_ms,
                                      strategy=_single(routing.strategy))
@@ -80,11 +78,11 @@ def _hand_over(h: Helpline, call_sid: str, staff_id: int) -> bool:
         return False
     step = h.flows.next_step(call_sid)
     h.flows.update(call_sid, current=str(staff_id), tried="", attempts=0, ring_used=0, dispatched=1,
-                   dispatch_step=step, held=0)
+                   dispatch_step=step, dispatched_at=h.clock(), held=0)
     try:
         h.telephony.redirect(call_sid, voice_url(h, "/voice/route", s=step))
-    except (TwilioRestException, OSError) as exc:
-        status = getattr(exc, "status", None)
+    except Exception as exc:  # noqa: BLE001 - whatever went wrong, the caller must not lose their place
+        status = exc.status if isinstance(exc, TwilioRestException) else None
         h.board.release(staff_id, call_sid)
         h.flows.update(call_sid, current="", dispatched=0)
         if status == 404:
@@ -142,15 +140,15 @@ def place_attempt(h: Helpline, request_id: int, line: str, language: str) -> boo
     """Claim the request, reserve a staff member, and call them (agent first)."""
     cf = h.callflow
     moment = callbacks.now(h)
-    deadline = moment + timedelta(seconds=cf.callbacks.staff_ring_seconds + cf.routing.screen_seconds
-                                  + RESERVATION_SLACK_SECONDS)
+    offer_seconds = calls.reservation_seconds(h, cf.callbacks.staff_ring_seconds)
+    deadline = moment + timedelta(seconds=offer_seconds)
     with h.database.session() as session:
         attempt = callbackstore.claim(session, request_id, moment, deadline)
         attempt_id = attempt.id if attempt else None
     if attempt_id is None:
         return False  # another worker took it, or it closed
     token = policy.attempt_owner(attempt_id)
-    ttl_ms = (cf.callbacks.staff_ring_seconds + cf.routing.screen_seconds + RESERVATION_SLACK_SECONDS) * 1000
+    ttl_ms = offer_seconds * 1000
     with h.database.session() as session:
         request = session.get(CallbackRequest, request_id)
         assigned = request.assigned_staff_id if request else None

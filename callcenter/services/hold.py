@@ -14,6 +14,8 @@ from .triggers import request_dispatch
 
 log = logging.getLogger(__name__)
 ANSWERED_HORIZON = 3600
+#: Seconds a hand-over to staff may take (a REST redirect) before a caller still holding rejoins the line.
+HANDOVER_SECONDS = 15
 
 
 @dataclass(frozen=True)
@@ -60,8 +62,13 @@ def loop(h: Helpline, call_sid: str) -> HoldLoop:
     language = flow.get("language") or h.callflow.default_language.code
     loops = int(h.redis.hincrby(keys.call(call_sid), "wait_loops", 1))
     place = position(h, call_sid)
-    if place is None:  # handed to a staff member: the redirect is on its way
-        return HoldLoop(language, None, None, leave=False, announce=False)
+    if place is None:
+        handed_over = float(flow.get("dispatched_at") or 0) if flow.get("dispatched") == "1" else 0.0
+        if handed_over and h.clock() - handed_over < HANDOVER_SECONDS:
+            return HoldLoop(language, None, None, leave=False, announce=False)  # the redirect is on its way
+        place = rejoin(h, call_sid, flow)
+        if place is None:  # Redis would not take it back: leave the queue for the menu (never silence)
+            return HoldLoop(language, None, None, leave=True, announce=False)
     held_for = h.clock() - float(flow.get("hold_since") or h.clock())
     if held_for >= h.callflow.hold.max_seconds:
         h.flows.update(call_sid, hold_expired=1)
@@ -71,6 +78,17 @@ def loop(h: Helpline, call_sid: str) -> HoldLoop:
         keys.HOLD_ANSWERED, now - ANSWERED_HORIZON, now, withscores=True))
     answered = [float(score) for _, score in recent]
     return HoldLoop(language, place, expected_wait(place, answered, now), leave=False, announce=loops % 3 == 1)
+
+
+def rejoin(h: Helpline, call_sid: str, flow: dict[str, str]) -> int | None:
+    """Still in Twilio's hold queue but not in line here (a hand-over that never came, or a Redis that
+    lost the line): back in line at the place the call's arrival gives, never forgotten in silence."""
+    arrived = float(flow.get("received_at") or h.clock())
+    h.redis.zadd(keys.HOLD, {call_sid: arrived}, nx=True)
+    h.flows.update(call_sid, dispatched=0, held=1)
+    log.warning("held call %s was not in line; back in its place", call_sid)
+    request_dispatch(h)
+    return position(h, call_sid)
 
 
 def asked_for_callback(h: Helpline, call_sid: str, digits: str) -> bool:

@@ -148,3 +148,34 @@ def test_when_staff_are_on_duty_but_busy_the_menu_says_so(webhooks, helpline) ->
     call = InboundCall(webhooks)
     call.to_routing()
     assert twiml.spoken(call.last)[0] == "All of our specialists are helping other callers."
+
+
+def test_a_hand_over_that_fails_in_any_way_keeps_the_callers_place(webhooks, fake_twilio, settings, helpline,
+                                                                  rq_redis, monkeypatch) -> None:
+    first = holding(webhooks, fake_twilio, settings)
+    holding(webhooks, fake_twilio, settings)
+    line = helpline.redis.zrange(keys.HOLD, 0, -1, withscores=True)
+    # No public URL to give Twilio: the redirect cannot even be asked for (not a Twilio error).
+    monkeypatch.setattr(helpline, "settings", dataclasses.replace(helpline.settings, public_base_url=None))
+    staff = Team(helpline).add(1)
+    run_jobs(helpline, rq_redis)
+    assert helpline.redis.zrange(keys.HOLD, 0, -1, withscores=True) == line  # both in line, same places
+    assert helpline.board.holder(staff) is None  # and the staff member is free again
+    monkeypatch.undo()  # (the signature check needs the public URL back)
+    assert twiml.spoken(first.wait("/voice/hold/wait", QueueTime="40"))[0] == "You are number 1 in line."
+
+
+def test_a_held_caller_missing_from_the_line_rejoins_it_instead_of_waiting_in_silence(
+        webhooks, fake_twilio, settings, helpline) -> None:
+    first, second = holding(webhooks, fake_twilio, settings), holding(webhooks, fake_twilio, settings)
+    helpline.redis.delete(keys.HOLD)  # e.g. a Redis that lost the line
+    assert twiml.spoken(second.wait("/voice/hold/wait", QueueTime="40"))[0] == "You are number 1 in line."
+    assert twiml.spoken(first.wait("/voice/hold/wait", QueueTime="41"))[0] == "You are number 1 in line."
+    assert helpline.redis.zrange(keys.HOLD, 0, -1) == [first.sid, second.sid]  # the places their arrival gives
+    # A hand-over in flight is waited for, briefly: the redirect is on its way.
+    helpline.redis.zrem(keys.HOLD, first.sid)
+    helpline.flows.update(first.sid, dispatched=1, dispatched_at=helpline.clock())
+    assert twiml.verbs(first.wait("/voice/hold/wait", QueueTime="43")) == ["Pause"]
+    helpline.flows.update(first.sid, dispatched_at=helpline.clock() - 60)  # ... and it never came
+    assert twiml.verbs(first.wait("/voice/hold/wait", QueueTime="103")) != ["Pause"]
+    assert helpline.redis.zrange(keys.HOLD, 0, -1) == [first.sid, second.sid]
