@@ -54,7 +54,7 @@ def start(h: Helpline, call_sid: str) -> CallbackQuestion:
         except ValueError:
             number = None
         if number:
-            h.flows.update(call_sid, cb_number=h.identifiers.protect(number).ciphertext)
+            h.flows.update(call_sid, cb_number=h.identifiers.protect(number).ciphertext, cb_caller_id=1)
             return _confirm(h, call_sid, flow, number)
     return CallbackQuestion("enter", _language(h, flow), h.flows.next_step(call_sid))
 
@@ -75,6 +75,8 @@ def answer(h: Helpline, call_sid: str, question: str, digits: str) -> CallbackQu
             # Silence after hearing the number twice: they heard it and did not object. Use it.
             return CallbackQuestion("voicemail_consent", language, h.flows.next_step(call_sid))
         if digits == "2" or tries > 1 or not flow.get("cb_number"):
+            if digits == "2" and flow.get("cb_caller_id") == "1":
+                h.flows.update(call_sid, cb_declined_caller_id=1)  # never call them back on it unasked
             return CallbackQuestion("enter", language, h.flows.next_step(call_sid))
         return _confirm(h, call_sid, flow, h.identifiers.reveal(flow["cb_number"]),
                         sorry=None if not digits else "menu_retry")
@@ -87,7 +89,8 @@ def answer(h: Helpline, call_sid: str, question: str, digits: str) -> CallbackQu
                 return CallbackDone(language, saved=False, step=h.flows.next_step(call_sid))
             sorry = "callback_bad_number" if digits else None  # nothing keyed: just ask again
             return CallbackQuestion("enter", language, h.flows.next_step(call_sid), sorry=sorry)
-        h.flows.update(call_sid, cb_number=h.identifiers.protect(number).ciphertext, cb_confirm_tries=0)
+        h.flows.update(call_sid, cb_number=h.identifiers.protect(number).ciphertext, cb_confirm_tries=0,
+                       cb_caller_id=0)
         return _confirm(h, call_sid, flow, number)
     if question == "voicemail_consent":
         h.flows.update(call_sid, cb_voicemail=int(digits == "1"))

@@ -34,6 +34,8 @@ def voicemail_recorded(h: Helpline, call_sid: str, recording_sid: str | None, se
 def _callback_for(h: Helpline, call_sid: str, flow: dict[str, str], recording_sid: str) -> bool:
     if not flow.get("caller_enc"):
         return False  # a withheld number: staff hear the message, nobody can be called back
+    if flow.get("cb_declined_caller_id") == "1":
+        return False  # they told us not to use the number they called from: staff hear the message
     try:
         number = callbacks.valid_number(h, h.identifiers.reveal(flow["caller_enc"]))
         callbacks.record(h, source="voicemail", number=number, call_sid=call_sid, line=flow.get("line"),

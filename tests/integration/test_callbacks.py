@@ -160,6 +160,20 @@ def test_a_voicemail_becomes_a_callback_request_linked_to_the_recording(hooks, h
     assert (request.source, request.recording_sid, request.consent_voicemail) == ("voicemail", "RE" + "7" * 32, False)
 
 
+def test_a_caller_who_declined_their_number_is_not_called_back_on_it_after_a_voicemail(hooks, h) -> None:
+    call = InboundCall(hooks)
+    call.to_routing()
+    call.choose("2")  # a call back, please ...
+    call.choose("2")  # ... but not on the number I am calling from
+    call.choose("123")
+    record_verb = call.choose("456").find("Record")  # two numbers we cannot call: voicemail instead
+    assert record_verb is not None
+    thanks = call.post(record_verb.get("action"), RecordingSid="RE" + "8" * 32, RecordingDuration="30")
+    said = " ".join(twiml.spoken(thanks))
+    assert "received your message" in said and "will call you back" not in said
+    assert requests_of(h) == []  # their message is kept for staff; no call to the number they declined
+
+
 class StaffCall:
     """The staff member's side of a callback attempt placed through the (spec-checked) REST API."""
 
