@@ -78,10 +78,10 @@ def fallback_response() -> Response:
 
 
 def call_sid() -> str:
-    """The request's CallSid; a request without a valid one gets the fallback answer."""
+    """The request's CallSid; a request without a valid one gets what its route answers on failure."""
     sid = forms.sid(request.form.get("CallSid"))
     if sid is None:
-        abort(fallback_response())
+        abort(failure_answer(request.path))
     return sid
 
 

@@ -167,13 +167,30 @@ def test_every_voice_route_says_who_hears_it(app) -> None:
     assert routes == sorted(route for group in WHO_HEARS.values() for route in group)
 
 
-@pytest.mark.parametrize("who,route", [(who, route) for who, group in WHO_HEARS.items() for route in group])
+WHO_HEARS_ROUTES = [(who, route) for who, group in WHO_HEARS.items() for route in group]
+
+
+@pytest.mark.parametrize("who,route", WHO_HEARS_ROUTES)
 def test_with_redis_and_the_database_down_each_route_answers_whoever_hears_it(everything_down, who, route) -> None:
+    assert_right_for(who, _post_route(everything_down, route, call_params(new_call_sid())))
+
+
+@pytest.mark.parametrize("who,route", WHO_HEARS_ROUTES)
+def test_without_a_call_sid_each_route_answers_whoever_hears_it(webhooks, who, route) -> None:
+    params = call_params("x")
+    del params["CallSid"]
+    assert_right_for(who, _post_route(webhooks, route, params))
+
+
+def _post_route(webhooks: Webhooks, route: str, params: dict[str, str]):  # type: ignore[no-untyped-def]
     path = route.replace("<question>", "enter") + "?s=1&staff=1&call=" + new_call_sid() + "&attempt=1"
-    response = everything_down.post(path, call_params(new_call_sid(), Digits="1", DialCallStatus="no-answer",
-                                                      CallStatus="completed", QueueTime="3"))
+    response = webhooks.post(path, {**params, "Digits": "1", "DialCallStatus": "no-answer",
+                                    "CallStatus": "completed", "QueueTime": "3"})
     assert response.status_code == 200 and response.mimetype == "text/xml"
-    root = twiml.parse(response.get_data())
+    return twiml.parse(response.get_data())
+
+
+def assert_right_for(who: str, root) -> None:  # type: ignore[no-untyped-def]
     if who == "caller":
         twiml.assert_caller_safe(root)
         assert_fallback(root)  # the safety line, then the overflow line
