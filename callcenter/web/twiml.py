@@ -201,18 +201,26 @@ def fallback(cf: CallFlow, *, overflow_number: str | None, caller_id: str | None
     return str(response)
 
 
-def fallback_after(cf: CallFlow, *, answered: bool, recorded: bool, record_url: str) -> str:
-    """After the fallback's overflow call: goodbye, or a voicemail Twilio keeps for us."""
+def fallback_after(cf: CallFlow, *, answered: bool, recorded: bool, record_url: str, recording_url: str) -> str:
+    """After the fallback's overflow call: goodbye, or a voicemail Twilio keeps for us.
+
+    The service could not work when the call came, so no callback is promised: the message
+    reaches the call log through its recording status callback once the service is back, and
+    the caller is asked to call again.
+    """
     response = VoiceResponse()
     default = cf.default_language
     if answered or recorded:
         if recorded:
-            _say(response, cf, default, "voicemail_thanks")
+            _say(response, cf, default, "voicemail_received")
+            _say(response, cf, default, "call_again")
         response.hangup()
         return str(response)
     _say(response, cf, default, "voicemail")
     response.record(action=record_url, method="POST", max_length=cf.voicemail_max_seconds,
-                    timeout=cf.voicemail_silence_seconds, play_beep=True, finish_on_key="#")
+                    timeout=cf.voicemail_silence_seconds, play_beep=True, finish_on_key="#",
+                    recording_status_callback=recording_url, recording_status_callback_method="POST",
+                    recording_status_callback_event="completed")
     _say(response, cf, default, "call_again")
     response.hangup()
     return str(response)

@@ -180,4 +180,4 @@ def fallback_after() -> Response:
     answered = forms.status(request.form.get("DialCallStatus")) in ("completed", "answered")
     recorded = request.args.get("recorded") == "1"
     return xml(twiml.fallback_after(cf, answered=answered, recorded=recorded,
-                                    record_url=url("/fallback/after", recorded=1)))
+                                    record_url=url("/fallback/after", recorded=1), recording_url=url("/recording")))

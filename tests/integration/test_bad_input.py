@@ -12,7 +12,7 @@ from ..support import twiml
 from ..support.calls import InboundCall, new_call_sid
 from ..support.helpers import OVERFLOW_NUMBER, Webhooks, call_params
 from ..support.redis_server import free_port
-from .conftest import events
+from .conftest import call_row, events
 
 
 def assert_fallback(root) -> None:  # type: ignore[no-untyped-def]
@@ -238,12 +238,21 @@ def test_health_reports_redis_down(redis_down) -> None:
     assert response.status_code == 503 and response.json["status"] == "unavailable"
 
 
-def test_the_fallback_after_the_overflow_takes_a_message_then_says_goodbye(webhooks) -> None:
-    params = call_params(new_call_sid(), DialCallStatus="no-answer")
+def test_the_fallback_after_the_overflow_takes_a_message_then_says_goodbye(webhooks, helpline) -> None:
+    sid = new_call_sid()
+    params = call_params(sid, DialCallStatus="no-answer")
     root = webhooks.twiml("/voice/fallback/after", params)
     record = root.find("Record")
-    assert record is not None
-    done = webhooks.twiml(record.get("action"), call_params(new_call_sid(), RecordingDuration="10"))
-    assert "received your message" in twiml.spoken(done)[0]
+    assert record is not None and record.get("recordingStatusCallback") == "/voice/recording"
+    done = webhooks.twiml(record.get("action"), call_params(sid, RecordingDuration="10"))
+    said = " ".join(twiml.spoken(done))
+    assert "received your message" in said and "call again" in said
+    assert "call you back" not in said  # the service was down: no promise it cannot keep
+    # Once the service is back, the recording reaches the call log for staff to hear.
+    status = webhooks.post(record.get("recordingStatusCallback"), {
+        "AccountSid": webhooks.settings.twilio_account_sid, "CallSid": sid, "RecordingSid": "RE" + "5" * 32,
+        "RecordingStatus": "completed", "RecordingDuration": "10", "RecordingUrl": "https://api.twilio.com/x"})
+    assert status.status_code == 200
+    assert call_row(helpline, sid).voicemail is True
     answered = webhooks.twiml("/voice/fallback/after", call_params(new_call_sid(), DialCallStatus="completed"))
     assert twiml.verbs(answered) == ["Hangup"]

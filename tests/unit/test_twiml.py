@@ -79,8 +79,9 @@ def test_the_fallback_is_the_safety_line_and_the_overflow_line() -> None:
     assert root.find("Dial").text == "+12025550199"
     without = parsed(twiml.fallback(CF, overflow_number=None, caller_id=None, after_url="/a"))
     assert check.verbs(without)[-1] == "Redirect"
-    after = parsed(twiml.fallback_after(CF, answered=False, recorded=False, record_url="/a?recorded=1"))
-    assert "Record" in check.verbs(after)
+    after = parsed(twiml.fallback_after(CF, answered=False, recorded=False, record_url="/a?recorded=1",
+                                        recording_url="/r"))
+    assert "Record" in check.verbs(after) and after.find("Record").get("recordingStatusCallback") == "/r"
 
 
 def test_every_prompt_is_spoken_text_without_placeholders_left() -> None:
