@@ -62,6 +62,7 @@ STAFF_PROMPTS: tuple[str, ...] = (
     "callback_dialing",
     "callback_not_needed",
     "callback_not_reached",
+    "callback_exhausted",
     "callback_done",
 )
 
@@ -153,6 +154,10 @@ DEFAULTS: Mapping[str, Mapping[str, str]] = {
         "callback_dialing": "Dialing the caller now.",
         "callback_not_needed": "This callback is no longer needed. Thank you.",
         "callback_not_reached": "The caller did not answer. We will try again later. Thank you.",
+        "callback_exhausted": (
+            "The caller did not answer, and that was the last try. "
+            "The request is now with the supervisors. Thank you."
+        ),
         "callback_done": "Thank you. The callback is complete.",
     },
     "es": {
@@ -243,6 +248,10 @@ DEFAULTS: Mapping[str, Mapping[str, str]] = {
         "callback_dialing": "Marcando ahora.",
         "callback_not_needed": "Esta llamada ya no es necesaria. Gracias.",
         "callback_not_reached": "La persona no contestó. Lo intentaremos más tarde. Gracias.",
+        "callback_exhausted": (
+            "La persona no contestó, y era el último intento. "
+            "La solicitud queda con los supervisores. Gracias."
+        ),
         "callback_done": "Gracias. La devolución de llamada está completa.",
     },
 }

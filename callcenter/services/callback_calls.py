@@ -136,8 +136,12 @@ def caller_answered(h: Helpline, attempt_id: int, answered_by: str) -> CallerGre
     return CallerGreeting(kind="greet", named=named, language=language or cf.default_language.code)
 
 
-def dial_finished(h: Helpline, attempt_id: int, dial_status: str) -> str:
-    """The staff member's dial to the caller ended: record the outcome; returns it."""
+def dial_finished(h: Helpline, attempt_id: int, dial_status: str, bridged: bool | None = None) -> str:
+    """The staff member's dial to the caller ended: record the outcome; returns what to tell them.
+
+    ``bridged`` is Twilio's ``DialBridged``: a caller who picked up but hung up before being put
+    through (e.g. in the silence while machine detection listens) was not reached: tried again.
+    """
     with h.database.session() as session:
         attempt = session.get(CallbackAttempt, attempt_id)
         answered_by = (attempt.answered_by if attempt else None) or ""
@@ -145,14 +149,14 @@ def dial_finished(h: Helpline, attempt_id: int, dial_status: str) -> str:
         log.warning("callback attempt %s: a dial result for an attempt that does not exist", attempt_id)
         return "not_needed"
     if dial_status in ("completed", "answered"):
-        outcome = "machine" if answered_by in MACHINE else "reached"
+        outcome = "machine" if answered_by in MACHINE else "no-answer" if bridged is False else "reached"
     elif dial_status in ("busy", "no-answer", "failed"):
         outcome = dial_status
     else:
         outcome = "staff_hung_up"  # the staff member hung up before the caller answered: not counted
-    _finish(h, attempt_id, outcome)
+    status = _finish(h, attempt_id, outcome)
     log.info("callback attempt %s: %s", attempt_id, outcome)
-    return outcome
+    return "exhausted" if status == policy.EXHAUSTED else outcome
 
 
 def staff_leg_status(h: Helpline, attempt_id: int, status: str) -> None:

@@ -213,6 +213,22 @@ def close_open(session: Session, number_hash: str, status: str, now: datetime, r
     return request.id
 
 
+def reopen(session: Session, number_hash: str, reason: str, closed_since: datetime, now: datetime) -> int | None:
+    """Open again the request ``close_open`` closed for ``reason`` since then (e.g. an inbound call
+    that seemed to reach a person but never did); due now. None if there is none, or another is open."""
+    if open_request(session, number_hash) is not None:
+        return None
+    request = session.scalars(select(CallbackRequest).where(
+        CallbackRequest.number_hash == number_hash, CallbackRequest.status == policy.COMPLETED,
+        CallbackRequest.closed_reason == reason, CallbackRequest.closed_at >= closed_since,
+    ).order_by(CallbackRequest.closed_at.desc()).with_for_update()).first()
+    if request is None:
+        return None
+    request.status, request.closed_at, request.closed_reason = policy.PENDING, None, None
+    request.next_attempt_at = now
+    return request.id
+
+
 def overdue_attempts(session: Session, now: datetime, limit: int = 100) -> list[CallbackAttempt]:
     """Attempts nothing has reported on by their deadline (a lost call, a dead worker)."""
     return list(session.scalars(select(CallbackAttempt).where(

@@ -19,6 +19,7 @@ from .sql import epoch, insert_ignore, utc
 _CALL_KINDS = frozenset({Kind.RECEIVED, Kind.LANGUAGE, Kind.OFFERED, Kind.NO_ONE_FREE, Kind.BLOCKED,
                          Kind.ACCEPTED, Kind.NOT_CONNECTED, Kind.CONNECTED, Kind.ENDED, Kind.VOICEMAIL,
                          Kind.OVERFLOW, Kind.HOLD_LEFT, Kind.CALLBACK_REQUESTED})
+REACHED_INBOUND = "reached on an inbound call"
 #: Identifiers travel with the "received" event but are kept out of the event log's data.
 _IDENTIFIER_FIELDS = ("caller_hash", "caller_enc")
 
@@ -79,7 +80,13 @@ def _merge_call(session: Session, event: Event, identifiers: Mapping[str, object
     if event.kind in (Kind.ACCEPTED, Kind.RECEIVED) and row.caller_hash and row.staff_id is not None:
         # The caller reached a person: their open callback request has been answered.
         callbackstore.close_open(session, row.caller_hash, callback_policy.COMPLETED, utc(event.at) or _now(),
-                                 "reached on an inbound call")
+                                 REACHED_INBOUND)
+    if event.kind is Kind.NOT_CONNECTED and row.caller_hash and row.staff_id is None:
+        # ... but that acceptance never reached the caller: the request it closed is open again.
+        accepted = event.data.get("accepted_at")
+        since = utc(float(accepted) - 0.001) if isinstance(accepted, int | float) else None
+        if since is not None:
+            callbackstore.reopen(session, row.caller_hash, REACHED_INBOUND, since, utc(event.at) or _now())
 
 
 def _to_record(row: Call) -> CallRecord:

@@ -142,8 +142,8 @@ def staff_callback_dial(cf: CallFlow, *, number: str, caller_id: str, timeout: i
 def staff_callback_after(cf: CallFlow, *, outcome: str) -> str:
     """Staff leg after the dial: done, or "we will try again later"; or not needed any more."""
     response = VoiceResponse()
-    prompt = {"reached": "callback_done", "not_needed": "callback_not_needed",
-              "declined": "screen_not_accepted"}.get(outcome, "callback_not_reached")
+    prompt = {"reached": "callback_done", "not_needed": "callback_not_needed", "declined": "screen_not_accepted",
+              "exhausted": "callback_exhausted"}.get(outcome, "callback_not_reached")
     _staff_say(response, cf, prompt)
     response.hangup()
     return str(response)

@@ -50,7 +50,8 @@ def caller_answered() -> Response:
 @bp.post("/callback/dial-result")
 def dial_result() -> Response:
     h, attempt = helpline(), attempt_id()
-    outcome = callback_calls.dial_finished(h, attempt, forms.status(request.form.get("DialCallStatus")))
+    outcome = callback_calls.dial_finished(h, attempt, forms.status(request.form.get("DialCallStatus")),
+                                           bridged=forms.flag(request.form.get("DialBridged")))
     return xml(twiml_queue.staff_callback_after(h.callflow, outcome=outcome))
 
 

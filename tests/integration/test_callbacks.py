@@ -150,6 +150,22 @@ def test_an_open_request_is_closed_when_the_caller_gets_through_on_an_inbound_ca
     assert (request.status, request.closed_reason) == ("completed", "reached on an inbound call")
 
 
+def test_an_open_request_stays_open_when_an_acceptance_never_reached_the_caller(hooks, h) -> None:
+    ask_for_callback(hooks)
+    Team(h).add(1)
+    call = InboundCall(hooks)
+    leg = call.answered()
+    record(h)
+    assert requests_of(h)[0].status == "completed"  # a person accepted: closed ...
+    leg.status("completed", CallDuration="3")
+    call.dial_result("completed", duration=0, DialBridged="false")  # ... but their phone dropped first
+    call.status("completed", CallDuration="40")  # and the caller hung up at the menu
+    record(h)
+    [request] = requests_of(h)
+    assert (request.status, request.closed_reason) == ("pending", None)  # still to be called back
+    assert request.next_attempt_at is not None
+
+
 def test_a_voicemail_becomes_a_callback_request_linked_to_the_recording(hooks, h) -> None:
     call = InboundCall(hooks)
     call.to_routing()
@@ -280,6 +296,21 @@ def test_an_accepted_attempt_with_no_dial_result_is_ended_by_the_sweep_and_tried
     assert (request.status, request.attempts, request.last_outcome) == ("pending", 1, "failed")
 
 
+def test_a_caller_who_hangs_up_before_being_put_through_is_not_counted_as_reached(
+        hooks, h, fake_twilio, rq_redis) -> None:
+    ask_for_callback(hooks)
+    Team(h).add(1)
+    [staff_call] = placed_staff_calls(h, fake_twilio, rq_redis, hooks)
+    staff_call.answer()
+    dial = staff_call.press("1")
+    # Picked up, then hung up in the silence while machine detection listened: never put through.
+    told = staff_call.post(dial.find("Dial").get("action"), DialCallStatus="completed", DialCallDuration="3",
+                           DialBridged="false")
+    assert "try again later" in twiml.spoken(told)[0]
+    [request] = requests_of(h)
+    assert (request.status, request.attempts, request.last_outcome) == ("pending", 1, "no-answer")
+
+
 def test_unreached_callers_are_retried_per_the_policy_then_exhausted(hooks, h, fake_twilio, rq_redis,
                                                                      clock) -> None:
     ask_for_callback(hooks)
@@ -288,10 +319,11 @@ def test_unreached_callers_are_retried_per_the_policy_then_exhausted(hooks, h, f
         [staff_call] = placed_staff_calls(h, fake_twilio, rq_redis, hooks)[-1:]
         staff_call.answer()
         dial = staff_call.press("1")
-        staff_call.post(dial.find("Dial").get("action"), DialCallStatus=outcome)
+        told = staff_call.post(dial.find("Dial").get("action"), DialCallStatus=outcome)
         staff_call.status("completed")
         [request] = requests_of(h)
         assert request.attempts == attempt
+        assert ("try again later" in twiml.spoken(told)[0]) is (attempt < 3)  # the last: with the supervisors
         if attempt < 3:
             wait = {1: 10, 2: 30}[attempt]
             due = request.next_attempt_at.replace(tzinfo=UTC).timestamp()
