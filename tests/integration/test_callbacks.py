@@ -311,6 +311,29 @@ def test_a_caller_who_hangs_up_before_being_put_through_is_not_counted_as_reache
     assert (request.status, request.attempts, request.last_outcome) == ("pending", 1, "no-answer")
 
 
+def test_the_reaper_frees_a_callback_staff_member_whose_call_end_was_never_reported(
+        hooks, h, fake_twilio, rq_redis, clock) -> None:
+    from callcenter.services import reaper
+
+    ask_for_callback(hooks)
+    staff = Team(h).add(1)
+    [staff_call] = placed_staff_calls(h, fake_twilio, rq_redis, hooks)
+    staff_call.answer()
+    dial = staff_call.press("1")
+    staff_call.post(dial.find("Dial").get("action"), DialCallStatus="completed", DialCallDuration="300")
+    # The staff call's own final status callback never comes; they stay "on a call" ...
+    owner = h.board.holder(staff)
+    assert owner is not None and owner.startswith("cb-")
+    fake_twilio.set_status(staff_call.sid, "in-progress")
+    clock.advance(seconds=h.callflow.routing.reaper_check_seconds + 1)
+    assert reaper.reap(h) == 0 and h.board.holder(staff) == owner  # Twilio says the call goes on: wait
+    fake_twilio.set_status(staff_call.sid, "completed")
+    clock.advance(seconds=h.callflow.routing.reaper_check_seconds + 1)
+    assert reaper.reap(h) == 1  # ... until the reaper asks Twilio about the staff member's own call
+    assert h.board.holder(staff) is None and h.board.wrapup_token(staff) is not None
+    assert requests_of(h)[0].status == "completed"
+
+
 def test_unreached_callers_are_retried_per_the_policy_then_exhausted(hooks, h, fake_twilio, rq_redis,
                                                                      clock) -> None:
     ask_for_callback(hooks)
