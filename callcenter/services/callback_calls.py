@@ -19,6 +19,7 @@ from . import callbacks
 from .dispatch import _finish
 from .helpline import Helpline
 from .staff import end_staff_call, staff_missed
+from .triggers import request_dispatch
 
 log = logging.getLogger(__name__)
 DIAL_RESULT_GRACE_SECONDS = 10
@@ -102,19 +103,26 @@ def staff_pressed(h: Helpline, attempt_id: int, digits: str) -> DialCaller:
     deadline = callbacks.now(h) + timedelta(seconds=cf.routing.max_call_seconds)
     with h.database.session() as session:
         pair = callbackstore.active_attempt(session, attempt_id)
-        if pair is None:
+        moved = pair is not None and callbackstore.move_attempt(
+            session, attempt_id, ("placing", "staff_ringing"), "staff_accepted", deadline_at=deadline)
+        if pair is None or (not moved and pair[0].state != "staff_accepted"):  # a replay after acceptance dials
+            _withdraw(h, token(attempt_id), staff_id)  # the request closed meanwhile: free them now
             return DialCaller(result="not_needed")
         attempt, request = pair
-        moved = callbackstore.move_attempt(session, attempt_id, ("placing", "staff_ringing"), "staff_accepted",
-                                           deadline_at=deadline)
-        if not moved and attempt.state != "staff_accepted":  # a replay after acceptance dials the same
-            return DialCaller(result="not_needed")
         number = h.identifiers.reveal(request.number_enc)
         line = request.line
     log.info("callback attempt %s accepted by staff %s; dialling the caller", attempt_id, staff_id)
     return DialCaller(result="dial", number=number, caller_id=cf.caller_id(line),
                       timeout=cf.callbacks.caller_ring_seconds,
                       machine_detection=cf.callbacks.answering_machine_detection)
+
+
+def _withdraw(h: Helpline, owner: str, staff_id: int) -> None:
+    """A staff member accepted an offer that was no longer needed: free them at once, no wrap-up."""
+    h.board.clear_winner(owner, staff_id)
+    h.board.release(staff_id, owner)
+    h.board.forget_talking(owner, staff_id)
+    request_dispatch(h)
 
 
 def caller_answered(h: Helpline, attempt_id: int, answered_by: str) -> CallerGreeting:
@@ -168,6 +176,9 @@ def staff_leg_status(h: Helpline, attempt_id: int, status: str) -> None:
         staff_id = attempt.staff_id if attempt else None
         accepted = attempt is not None and attempt.state in ("staff_accepted", "ended") and \
             attempt.outcome not in ("staff_missed", "not_placed", "lost")
+        # An offer that stopped being needed while it rang (the request closed, the sweep ended it)
+        # is not held against the staff member.
+        moot = attempt is not None and not accepted and callbackstore.active_attempt(session, attempt_id) is None
         caller_sid = attempt.caller_call_sid if attempt else None
         answered_by = (attempt.answered_by if attempt else None) or ""
     if staff_id is None:
@@ -187,7 +198,7 @@ def staff_leg_status(h: Helpline, attempt_id: int, status: str) -> None:
                 callbackstore.move_attempt(session, attempt_id, ("staff_accepted",), "staff_accepted",
                                            deadline_at=callbacks.now(h) + timedelta(seconds=DIAL_RESULT_GRACE_SECONDS))
         return
-    if callstatus.missed_by(status, accepted=False):
+    if callstatus.missed_by(status, accepted=False) and not moot:
         staff_missed(h, owner, staff_id, reason=status)
     h.board.release(staff_id, owner)
     _finish(h, attempt_id, "staff_missed")

@@ -334,6 +334,24 @@ def test_the_reaper_frees_a_callback_staff_member_whose_call_end_was_never_repor
     assert requests_of(h)[0].status == "completed"
 
 
+def test_a_staff_member_who_accepts_an_offer_that_stopped_being_needed_is_freed_and_not_counted(
+        hooks, h, fake_twilio, rq_redis) -> None:
+    from callcenter.services import callbackadmin
+
+    ask_for_callback(hooks)
+    staff = Team(h).add(1)
+    [staff_call] = placed_staff_calls(h, fake_twilio, rq_redis, hooks)
+    staff_call.answer()  # the offer plays ...
+    callbackadmin.cancel(h, requests_of(h)[0].id, "reached by email")  # ... while a supervisor closes it
+    told = staff_call.press("1")
+    assert twiml.spoken(told) == ["This callback is no longer needed. Thank you."]
+    assert h.board.holder(staff) is None and h.board.wrapup_token(staff) is None  # free at once
+    staff_call.status("completed")
+    [live] = h.board.live([staff])
+    assert (live.misses, live.presence, live.busy_with) == (0, "available", None)
+    assert len(fake_twilio.created()) == 1  # the caller was never dialled
+
+
 def test_unreached_callers_are_retried_per_the_policy_then_exhausted(hooks, h, fake_twilio, rq_redis,
                                                                      clock) -> None:
     ask_for_callback(hooks)
