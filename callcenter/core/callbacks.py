@@ -111,9 +111,11 @@ def _local_instant(day: object, clock: time, tz: ZoneInfo) -> datetime:
     return local.astimezone(UTC)
 
 
-def may_call(now: datetime, zones: Sequence[str], window: Window, any_time: bool) -> bool:
-    """Whether an attempt may start now (always, with the caller's "any time" consent)."""
-    return any_time or open_everywhere(now, zones, window)
+def may_call(now: datetime, zones: Sequence[str], window: Window, any_time: bool, preferred: str = "asap") -> bool:
+    """Whether an attempt may start now: inside the calling window and the window the caller asked
+    for (always, with the caller's "any time" consent)."""
+    chosen = PREFERRED.get(preferred)
+    return any_time or (open_everywhere(now, zones, window) and (chosen is None or open_everywhere(now, zones, chosen)))
 
 
 def first_attempt_at(now: datetime, zones: Sequence[str], window: Window, any_time: bool,
@@ -138,11 +140,12 @@ def schedule(earliest: datetime, zones: Sequence[str], window: Window, any_time:
 
 
 def after_unreached(now: datetime, attempts_made: int, policy: RetryPolicy, zones: Sequence[str],
-                    window: Window, any_time: bool) -> datetime | None:
-    """When to try again after an attempt that did not reach the caller; None when exhausted."""
+                    window: Window, any_time: bool, preferred: str = "asap") -> datetime | None:
+    """When to try again after an attempt that did not reach the caller (still in the window they
+    asked for: "this evening" stays an evening, tomorrow's if need be); None when exhausted."""
     if attempts_made >= policy.max_attempts:
         return None
-    return schedule(now + policy.delay_after(attempts_made), zones, window, any_time)
+    return first_attempt_at(now + policy.delay_after(attempts_made), zones, window, any_time, preferred)
 
 
 def expected_wait(position: int, answered_at: Sequence[float], now: float, horizon: float = 3600.0) -> float | None:

@@ -121,5 +121,5 @@ def pending_callbacks(h: Helpline, limit: int = 100) -> list[dict[str, Any]]:
                  "age_minutes": round((now - r.requested_at).total_seconds() / 60),
                  "next_attempt_at": r.next_attempt_at.isoformat(timespec="minutes") if r.next_attempt_at else None,
                  "window_open": policy.may_call(now, tuple(filter(None, r.time_zones.split(","))) or
-                                                (h.callflow.timezone,), window, r.consent_any_time),
+                                                (h.callflow.timezone,), window, r.consent_any_time, r.preferred),
                  "language": r.language} for r in rows]

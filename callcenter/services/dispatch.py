@@ -113,13 +113,13 @@ def _callback_batch(h: Helpline) -> tuple[int, bool]:
     cf = h.callflow
     placed = 0
     with h.database.session() as session:
-        due = [(r.id, r.line, r.language, tuple(filter(None, r.time_zones.split(","))), r.consent_any_time)
-               for r in callbackstore.due(session, callbacks.now(h), cf.callbacks.order, CALLBACK_SCAN)]
-    for request_id, line, language, zones, any_time in due:
+        due = [(r.id, r.line, r.language, tuple(filter(None, r.time_zones.split(","))), r.consent_any_time,
+                r.preferred) for r in callbackstore.due(session, callbacks.now(h), cf.callbacks.order, CALLBACK_SCAN)]
+    for request_id, line, language, zones, any_time, preferred in due:
         moment = callbacks.now(h)
         window = callbacks.calling_window(cf)
-        if not policy.may_call(moment, zones, window, any_time):
-            _defer(h, request_id, policy.schedule(moment, zones, window, any_time))
+        if not policy.may_call(moment, zones, window, any_time, preferred):
+            _defer(h, request_id, policy.first_attempt_at(moment, zones, window, any_time, preferred))
             continue
         if not h.board.candidates(h.today(), line or cf.default_line.id)[0]:
             return placed, False  # nobody free: the next free staff member triggers a new run

@@ -93,15 +93,21 @@ def _merge(session: Session, ids: Identifiers, existing: CallbackRequest, new: N
     first = _aware(existing.original_call_at)
     candidate = new.original_call_at or new.requested_at
     existing.original_call_at = min(first, candidate) if first else candidate
-    existing.consent_voicemail, existing.consent_name = new.consent_voicemail, new.consent_name
-    existing.consent_any_time, existing.preferred = new.consent_any_time, new.preferred
+    asked = new.source != "voicemail"  # a voicemail asks none of the questions: earlier answers stand
+    if asked:
+        existing.consent_voicemail, existing.consent_name = new.consent_voicemail, new.consent_name
+        existing.consent_any_time, existing.preferred = new.consent_any_time, new.preferred
     existing.recording_sid = existing.recording_sid or new.recording_sid
     if new.first_name:
         existing.first_name_enc = ids.protect(new.first_name).ciphertext
     if new.insurance:
         existing.insurance_enc = ids.protect(new.insurance).ciphertext
     due = _aware(existing.next_attempt_at)
-    if existing.status == policy.PENDING and (due is None or new.first_attempt_at < due):
+    if existing.status != policy.PENDING:
+        return
+    if asked and new.preferred != "asap":
+        existing.next_attempt_at = new.first_attempt_at  # the latest wish names a time: that time
+    elif existing.preferred == "asap" and (due is None or new.first_attempt_at < due):
         existing.next_attempt_at = new.first_attempt_at  # asking again: sooner, never later
 
 
@@ -187,13 +193,15 @@ def finish(session: Session, attempt_id: int, outcome: str, now: datetime, retry
         return _close(request, policy.COMPLETED, now, "reached by a callback")
     if outcome in policy.CALLER_NOT_REACHED:
         request.attempts += 1
-        next_at = policy.after_unreached(now, request.attempts, retry, zones, window, request.consent_any_time)
+        next_at = policy.after_unreached(now, request.attempts, retry, zones, window, request.consent_any_time,
+                                         request.preferred)
         if next_at is None:
             return _close(request, policy.EXHAUSTED, now, f"not reached in {request.attempts} attempts")
         request.status, request.next_attempt_at = policy.PENDING, next_at
         return policy.PENDING
     request.status = policy.PENDING
-    request.next_attempt_at = policy.schedule(now + timedelta(seconds=20), zones, window, request.consent_any_time)
+    request.next_attempt_at = policy.first_attempt_at(now + timedelta(seconds=20), zones, window,
+                                                      request.consent_any_time, request.preferred)
     return policy.PENDING
 
 

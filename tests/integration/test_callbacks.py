@@ -141,6 +141,22 @@ def test_a_second_request_for_the_same_number_merges_and_keeps_the_earlier_place
     assert kept.consent_voicemail is True  # the latest wishes
 
 
+def test_a_later_request_for_this_evening_is_called_this_evening_and_a_voicemail_keeps_that_wish(
+        hooks, h, clock) -> None:
+    ask_for_callback(hooks, window="1")  # as soon as possible ...
+    clock.advance(minutes=5)
+    ask_for_callback(hooks, window="2")  # ... no: this evening (they cannot talk now)
+    [kept] = [r for r in requests_of(h) if r.status == "pending"]
+    due = kept.next_attempt_at.replace(tzinfo=UTC).astimezone(NEW_YORK)
+    assert (kept.preferred, due.hour, due.minute) == ("evening", 17, 0)
+    call = InboundCall(hooks)  # then they call again and leave a message
+    call.to_routing()
+    record_verb = call.choose("3").find("Record")
+    call.post(record_verb.get("action"), RecordingSid="RE" + "9" * 32, RecordingDuration="12")
+    [kept] = [r for r in requests_of(h) if r.status == "pending"]
+    assert kept.preferred == "evening" and kept.next_attempt_at.replace(tzinfo=UTC).astimezone(NEW_YORK).hour == 17
+
+
 def test_an_open_request_is_closed_when_the_caller_gets_through_on_an_inbound_call(hooks, h) -> None:
     ask_for_callback(hooks)
     Team(h).add(1)

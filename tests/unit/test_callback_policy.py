@@ -14,6 +14,7 @@ from callcenter.core.callbacks import (
     after_unreached,
     expected_wait,
     first_attempt_at,
+    may_call,
     next_opening,
     open_everywhere,
     schedule,
@@ -105,6 +106,21 @@ def test_unreached_attempts_follow_the_retry_policy_then_exhaust() -> None:
     assert after_unreached(now, 3, policy, ["America/New_York"], WINDOW, False) is None
     late = at("2026-06-10 20:55")
     assert after_unreached(late, 1, policy, ["America/New_York"], WINDOW, False) == at("2026-06-11 08:00")
+
+
+
+def test_retries_stay_in_the_window_the_caller_asked_for() -> None:
+    policy = RetryPolicy(max_attempts=3, delays=(timedelta(minutes=10), timedelta(minutes=30)))
+    zones = ["America/New_York"]
+    evening = at("2026-06-10 18:00")
+    assert after_unreached(evening, 1, policy, zones, WINDOW, False, "evening") == at("2026-06-10 18:10")
+    late = at("2026-06-10 20:55")  # "this evening": not tomorrow morning, tomorrow evening
+    assert after_unreached(late, 1, policy, zones, WINDOW, False, "evening") == at("2026-06-11 17:00")
+    assert after_unreached(at("2026-06-10 11:55"), 1, policy, zones, WINDOW, False, "morning") == \
+        at("2026-06-11 08:00")
+    assert may_call(at("2026-06-10 18:00"), zones, WINDOW, False, "evening")
+    assert not may_call(at("2026-06-10 10:00"), zones, WINDOW, False, "evening")
+    assert may_call(at("2026-06-10 10:00"), zones, WINDOW, True, "evening")  # "any hour" consent
 
 
 @pytest.mark.parametrize("preferred,expected", [("asap", "2026-06-10 10:00"), ("evening", "2026-06-10 17:00"),
