@@ -43,6 +43,7 @@ CALLER_PROMPTS: tuple[str, ...] = (
     "callback_window",
     "callback_saved_asap",
     "callback_saved_evening",
+    "callback_saved_tomorrow_evening",
     "callback_not_saved",
     "callback_greeting_named",
     "callback_greeting_neutral",
@@ -136,6 +137,9 @@ DEFAULTS: Mapping[str, Mapping[str, str]] = {
         ),
         "callback_saved_evening": (
             "Thank you. We will call you back this evening. If this is an emergency, hang up and dial 9 1 1."
+        ),
+        "callback_saved_tomorrow_evening": (
+            "Thank you. We will call you back tomorrow evening. If this is an emergency, hang up and dial 9 1 1."
         ),
         "callback_not_saved": "Sorry, we could not save your request.",
         "callback_greeting_named": "Hello, this is {organisation} returning your call. One moment, please.",
@@ -231,6 +235,9 @@ DEFAULTS: Mapping[str, Mapping[str, str]] = {
             "Gracias. Le llamaremos lo antes posible. Si es una emergencia, cuelgue y marque 9 1 1."
         ),
         "callback_saved_evening": "Gracias. Le llamaremos esta noche. Si es una emergencia, cuelgue y marque 9 1 1.",
+        "callback_saved_tomorrow_evening": (
+            "Gracias. Le llamaremos mañana por la noche. Si es una emergencia, cuelgue y marque 9 1 1."
+        ),
         "callback_not_saved": "Lo siento, no pudimos guardar su solicitud.",
         "callback_greeting_named": "Hola, le llamamos de {organisation}. Un momento, por favor.",
         "callback_greeting_neutral": "Hola, le devolvemos la llamada que pidió. Un momento, por favor.",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from .. import numbers
 from ..store import keys
@@ -109,9 +110,10 @@ def _save(h: Helpline, call_sid: str, choice: str) -> CallbackDone:
     flow = h.flows.get(call_sid)
     language = _language(h, flow)
     preferred = "asap" if choice == "any" else choice
+    number = h.identifiers.reveal(flow["cb_number"])
     try:
-        callbacks.record(
-            h, source="phone", number=h.identifiers.reveal(flow["cb_number"]), call_sid=call_sid,
+        recorded = callbacks.record(
+            h, source="phone", number=number, call_sid=call_sid,
             line=flow.get("line"), language=language, preferred=preferred,
             consent_voicemail=flow.get("cb_voicemail") == "1", consent_name=flow.get("cb_name") == "1",
             consent_any_time=choice == "any",
@@ -119,4 +121,8 @@ def _save(h: Helpline, call_sid: str, choice: str) -> CallbackDone:
     except Exception as exc:  # noqa: BLE001 - the database is down: never promise a callback we lost
         log.error("callback request not saved call=%s: %s", call_sid, type(exc).__name__)
         return CallbackDone(language, saved=False, step=h.flows.next_step(call_sid))
+    if preferred == "evening":  # asked after the evening window closed: say it is tomorrow's
+        zone = ZoneInfo(numbers.time_zones(number, h.callflow.timezone)[0])
+        if recorded.first_attempt_at.astimezone(zone).date() > callbacks.now(h).astimezone(zone).date():
+            preferred = "tomorrow_evening"
     return CallbackDone(language, saved=True, when=preferred)

@@ -99,7 +99,8 @@ def callback_done(cf: CallFlow, language: Language, *, saved: bool, when: str, v
     """The request is saved: say when we will call and hang up. Not saved: take a voicemail instead."""
     response = VoiceResponse()
     if saved:
-        _say(response, cf, language, "callback_saved_evening" if when == "evening" else "callback_saved_asap")
+        saved_when = {"evening": "callback_saved_evening", "tomorrow_evening": "callback_saved_tomorrow_evening"}
+        _say(response, cf, language, saved_when.get(when, "callback_saved_asap"))
         response.hangup()
         return str(response)
     _say(response, cf, language, "callback_not_saved")

@@ -109,6 +109,18 @@ def test_the_request_is_in_the_database_before_the_caller_hears_we_will_call(hoo
     assert call_row(h, call.sid).outcome == Outcome.CALLBACK
 
 
+def test_this_evening_asked_after_the_evening_is_over_is_promised_for_tomorrow_evening(hooks, h, clock) -> None:
+    clock.now = clock_at("2026-06-10 22:30")
+    call = ask_for_callback(hooks, window="2")
+    assert "tomorrow evening" in twiml.spoken(call.last)[0]
+    [request] = requests_of(h)
+    due = request.next_attempt_at.replace(tzinfo=UTC).astimezone(NEW_YORK)
+    assert (due.day, due.hour) == (11, 17)
+    clock.now = clock_at("2026-06-10 15:00")
+    same_day = ask_for_callback(hooks, caller="+12025550124", window="2")
+    assert "this evening" in twiml.spoken(same_day.last)[0]
+
+
 def test_a_keyed_in_number_is_validated_and_a_bad_one_asked_again_twice_then_voicemail(hooks, h) -> None:
     call = InboundCall(hooks, caller="anonymous")
     call.to_routing()
