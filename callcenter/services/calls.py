@@ -181,7 +181,7 @@ def dial_finished(h: Helpline, call_sid: str, status: str, talk_seconds: int, br
     """
     flow = _flow(h, call_sid)
     winner = h.board.winner(call_sid)
-    accepted_only = winner if winner is not None and bridged is False and flow.get("ended") != "1" else None
+    accepted_only = winner if winner is not None and bridged is False else None
     if accepted_only is not None:
         accepted_not_connected(h, call_sid, accepted_only,
                                reason="their phone hung up before the caller was put through")

@@ -220,6 +220,21 @@ def test_a_staff_member_who_accepts_then_drops_before_the_bridge_does_not_end_th
     assert ("call.not_connected", first) in events(helpline, call.sid)
 
 
+def test_a_caller_who_hangs_up_as_the_staff_member_presses_1_is_not_counted_as_answered(
+        webhooks, helpline, team: Team) -> None:
+    staff = team.add(1)
+    call = InboundCall(webhooks)
+    call.to_routing()
+    [leg] = call.legs()
+    leg.pick_up()
+    leg.press("1")
+    call.status("completed", CallDuration="30")  # the caller hung up before they were put through
+    assert twiml.verbs(call.dial_result("completed", duration=0, DialBridged="false")) == ["Hangup"]
+    row = call_row(helpline, call.sid)
+    assert (row.outcome, row.staff_id) == (Outcome.ABANDONED, None)
+    assert helpline.board.holder(staff) is None and helpline.board.live([staff])[0].misses == 0
+
+
 def test_a_call_whose_only_acceptance_never_reached_the_caller_is_not_counted_as_answered(
         webhooks, helpline, team: Team) -> None:
     only = team.add(1)
