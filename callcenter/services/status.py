@@ -62,8 +62,8 @@ def report_status(h: Helpline, report: StatusReport) -> None:
 def caller_call_ended(h: Helpline, call_sid: str, status: str, duration: int | None, at: float | None) -> None:
     """The caller's call is over: free whoever was reserved for it; the talker starts wrap-up."""
     h.flows.update(call_sid, ended=1)
+    hold.leave(h, call_sid, "hangup")  # first: a call row that shows the call ended has its hold time
     emit(h, Kind.ENDED, f"{call_sid}:ended", call_sid=call_sid, at=at, status=status, duration=duration)
-    hold.leave(h, call_sid, "hangup")
     flow = h.flows.get(call_sid)
     winner = h.board.winner(call_sid)
     for staff_id in (int(s) for s in flow.get("current", "").split(",") if s):
