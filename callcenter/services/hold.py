@@ -62,6 +62,8 @@ def loop(h: Helpline, call_sid: str) -> HoldLoop:
     language = flow.get("language") or h.callflow.default_language.code
     loops = int(h.redis.hincrby(keys.call(call_sid), "wait_loops", 1))
     place = position(h, call_sid)
+    if place is None and flow.get("ended") == "1":  # a late loop of a caller who hung up: never back in line
+        return HoldLoop(language, None, None, leave=True, announce=False)
     if place is None:
         handed_over = float(flow.get("dispatched_at") or 0) if flow.get("dispatched") == "1" else 0.0
         if handed_over and h.clock() - handed_over < HANDOVER_SECONDS:

@@ -179,3 +179,6 @@ def test_a_held_caller_missing_from_the_line_rejoins_it_instead_of_waiting_in_si
     helpline.flows.update(first.sid, dispatched_at=helpline.clock() - 60)  # ... and it never came
     assert twiml.verbs(first.wait("/voice/hold/wait", QueueTime="103")) != ["Pause"]
     assert helpline.redis.zrange(keys.HOLD, 0, -1) == [first.sid, second.sid]
+    second.status("completed", CallDuration="110")  # hangs up; a loop already on its way arrives late
+    assert twiml.verbs(second.wait("/voice/hold/wait", QueueTime="104"))[-1] == "Leave"
+    assert helpline.redis.zrange(keys.HOLD, 0, -1) == [first.sid]  # not back in line
