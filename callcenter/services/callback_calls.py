@@ -39,6 +39,7 @@ class StaffOffer:
     asked: str = ""
     language_name: str = ""
     may_say_name: bool = False
+    may_leave_message: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,10 +77,12 @@ def staff_answered(h: Helpline, attempt_id: int, staff_call_sid: str | None) -> 
         asked = (request.original_call_at or request.requested_at)
         language = cf.language(request.language).name
         may_say_name = bool(request.consent_name)
+        may_leave_message = bool(request.consent_voicemail)
     local = _aware(asked).astimezone(ZoneInfo(cf.timezone))
     today = datetime.fromtimestamp(h.clock(), ZoneInfo(cf.timezone)).date()
     spoken = local.strftime("%-I:%M %p") if local.date() == today else local.strftime("%-I:%M %p on %A")
-    return StaffOffer(needed=True, asked=spoken, language_name=language, may_say_name=may_say_name)
+    return StaffOffer(needed=True, asked=spoken, language_name=language, may_say_name=may_say_name,
+                      may_leave_message=may_leave_message)
 
 
 def _aware(moment: datetime) -> datetime:

@@ -109,8 +109,8 @@ def callback_done(cf: CallFlow, language: Language, *, saved: bool, when: str, v
 
 
 def staff_callback_offer(cf: CallFlow, *, needed: bool, asked: str, language_name: str, may_say_name: bool,
-                         action: str) -> str:
-    """Staff leg of a callback: who asked and when (never the number), then press 1 to dial."""
+                         action: str, may_leave_message: bool = False) -> str:
+    """Staff leg of a callback: who asked and when (never the number), what they agreed to, then press 1."""
     response = VoiceResponse()
     if not needed:
         _staff_say(response, cf, "callback_not_needed")
@@ -120,6 +120,8 @@ def staff_callback_offer(cf: CallFlow, *, needed: bool, asked: str, language_nam
                              action_on_empty_result=False)
     for _ in range(2):
         _staff_say(gather, cf, "callback_offer", language=language_name, asked=asked)
+        if not may_leave_message:  # machine detection can miss one: the staff member must not leave a message
+            _staff_say(gather, cf, "callback_offer_no_message")
         _staff_say(gather, cf, "callback_offer_name_ok" if may_say_name else "callback_offer_name_no")
         gather.pause(length=1)
     _staff_say(response, cf, "screen_not_accepted")

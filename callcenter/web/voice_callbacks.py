@@ -23,7 +23,8 @@ def staff_answered() -> Response:
     offer = callback_calls.staff_answered(h, attempt, forms.sid(request.form.get("CallSid")))
     return xml(twiml_queue.staff_callback_offer(
         h.callflow, needed=offer.needed, asked=offer.asked, language_name=offer.language_name,
-        may_say_name=offer.may_say_name, action=url("/callback/staff-answer", attempt=attempt)))
+        may_say_name=offer.may_say_name, may_leave_message=offer.may_leave_message,
+        action=url("/callback/staff-answer", attempt=attempt)))
 
 
 @bp.post("/callback/staff-answer")

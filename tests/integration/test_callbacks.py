@@ -257,7 +257,8 @@ def test_agent_first_the_staff_member_hears_who_asked_then_the_caller_is_dialled
     offer = staff_call.answer()
     said = twiml.spoken(offer)
     assert said[0] == "Callback in English for a caller who asked at 11:00 AM."
-    assert said[1].startswith("Do not say our name")
+    assert said[1] == "If a voicemail answers, hang up without leaving a message."  # they did not agree to one
+    assert said[2].startswith("Do not say our name")
     assert not any("0123" in text for text in said)
     dial = staff_call.press("1")
     number = dial.find("Dial/Number")
@@ -273,6 +274,16 @@ def test_agent_first_the_staff_member_hears_who_asked_then_the_caller_is_dialled
     assert (request.status, request.last_outcome, request.closed_reason) == ("completed", "reached",
                                                                            "reached by a callback")
     assert h.board.holder(staff) is None and h.board.wrapup_token(staff) is not None
+
+
+def test_a_caller_who_agreed_to_a_message_is_not_hung_up_on_by_staff_hearing_a_voicemail(
+        hooks, h, fake_twilio, rq_redis) -> None:
+    ask_for_callback(hooks, voicemail="1", name="1")
+    Team(h).add(1)
+    [staff_call] = placed_staff_calls(h, fake_twilio, rq_redis, hooks)
+    said = twiml.spoken(staff_call.answer())
+    assert "If a voicemail answers, hang up without leaving a message." not in said
+    assert said[1] == "You may say our name. Press 1 to dial."
 
 
 @pytest.mark.parametrize("caller_answered", [True, False])
