@@ -224,10 +224,7 @@ def test_a_caller_who_hangs_up_as_the_staff_member_presses_1_is_not_counted_as_a
         webhooks, helpline, team: Team) -> None:
     staff = team.add(1)
     call = InboundCall(webhooks)
-    call.to_routing()
-    [leg] = call.legs()
-    leg.pick_up()
-    leg.press("1")
+    call.answered()
     call.status("completed", CallDuration="30")  # the caller hung up before they were put through
     assert twiml.verbs(call.dial_result("completed", duration=0, DialBridged="false")) == ["Hangup"]
     row = call_row(helpline, call.sid)
@@ -239,10 +236,7 @@ def test_a_call_whose_only_acceptance_never_reached_the_caller_is_not_counted_as
         webhooks, helpline, team: Team) -> None:
     only = team.add(1)
     call = InboundCall(webhooks)
-    call.to_routing()
-    [leg] = call.legs()
-    leg.pick_up()
-    leg.press("1")
+    leg = call.answered()
     leg.status("completed", CallDuration="3")
     after = call.dial_result("completed", duration=0, DialBridged="false")
     assert call.menu_offered() and after.find("Hangup") is None  # nobody else: hold, callback or voicemail
