@@ -12,6 +12,8 @@ from callcenter.services.helpline import Helpline
 from callcenter.store.models import Call, CallEvent
 from workers.recorder import Recorder
 
+from .ui_support import browser_for, signed_in
+
 
 class Team:
     """Adds staff through the real service (database + live board) and sets them available."""
@@ -36,6 +38,18 @@ class Team:
 
     def by_phone(self, phone: str) -> int:
         return next(staff_id for staff_id, p in self.phones.items() if p == phone)
+
+
+@pytest.fixture
+def browser(app):  # type: ignore[no-untyped-def]
+    """A client with CSRF checks on, as in production."""
+    return browser_for(app)
+
+
+@pytest.fixture
+def supervisor(browser, helpline: Helpline):  # type: ignore[no-untyped-def]
+    """The browser, signed in as the supervisor "sam"."""
+    return signed_in(browser, helpline, "sam", "supervisor")
 
 
 @pytest.fixture

@@ -3,16 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from .ui_support import audit_rows, csrf_from, make_user, sign_in
+from .ui_support import audit_rows, browser_for, csrf_from, make_user, sign_in, signed_in
 
 
 @pytest.fixture
-def admin(app, helpline):  # type: ignore[no-untyped-def]
-    app.config["TESTING"] = False
-    client = app.test_client()
-    make_user(helpline, "root", "admin")
-    sign_in(client, "root")
-    return client
+def admin(browser, helpline):  # type: ignore[no-untyped-def]
+    return signed_in(browser, helpline, "root", "admin")
 
 
 def test_an_admin_adds_a_staff_member_who_can_then_sign_in(app, helpline, admin) -> None:
@@ -48,9 +44,6 @@ def test_the_audit_log_shows_who_did_what_and_filters(helpline, admin) -> None:
 
 
 def test_supervisors_cannot_manage_staff_or_read_the_audit_log(app, helpline) -> None:
-    app.config["TESTING"] = False
-    client = app.test_client()
-    make_user(helpline, "sam", "supervisor")
-    sign_in(client, "sam")
+    client = signed_in(browser_for(app), helpline, "sam", "supervisor")
     for path in ("/admin/staff", "/admin/staff/new", "/admin/audit"):
         assert client.get(path).status_code == 403, path

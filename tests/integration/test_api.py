@@ -9,7 +9,7 @@ from callcenter.services.audit import Actor
 
 from ..support.calls import InboundCall
 from .conftest import Team, record
-from .ui_support import audit_rows, make_user, sign_in
+from .ui_support import audit_rows, browser_for, signed_in
 
 
 def token_for(helpline) -> str:  # type: ignore[no-untyped-def]
@@ -22,10 +22,7 @@ def test_the_api_needs_a_token_or_a_supervisors_session(app, helpline) -> None:
     assert client.get("/api/calls", headers={"Authorization": "Bearer cc_not-a-token"}).status_code == 401
     token = token_for(helpline)
     assert client.get("/api/calls", headers={"Authorization": f"Bearer {token}"}).status_code == 200
-    app.config["TESTING"] = False
-    browser = app.test_client()
-    make_user(helpline, "sam", "supervisor")
-    sign_in(browser, "sam")
+    browser = signed_in(browser_for(app), helpline, "sam", "supervisor")
     assert browser.get("/api/board").status_code == 200
     assert client.get("/api/openapi.json").json["openapi"].startswith("3.0")
 

@@ -9,12 +9,6 @@ from sqlalchemy import func, select
 from callcenter.store.models import CallbackRequest
 
 
-@pytest.fixture
-def browser(app):  # type: ignore[no-untyped-def]
-    app.config["TESTING"] = False  # keep CSRF on, as in production
-    return app.test_client()
-
-
 def hidden(client) -> dict[str, str]:  # type: ignore[no-untyped-def]
     page = client.get("/callback").get_data(as_text=True)
     return {name: value for name, value in re.findall(r'name="(csrf_token|form_token)"[^>]*value="([^"]*)"', page)}

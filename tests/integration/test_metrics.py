@@ -11,7 +11,7 @@ from callcenter.services import metrics
 from callcenter.store.models import Call, CallbackRequest
 
 from .conftest import Team
-from .ui_support import make_user, sign_in
+from .ui_support import browser_for, signed_in
 
 NY = ZoneInfo("America/New_York")
 DAY = date(2026, 6, 10)
@@ -78,10 +78,7 @@ def test_a_different_threshold_changes_only_the_service_level(helpline, history)
 
 
 def test_the_metrics_page_shows_the_figures_and_its_charts(app, helpline, history) -> None:
-    app.config["TESTING"] = False
-    browser = app.test_client()
-    make_user(helpline, "sam", "supervisor")
-    sign_in(browser, "sam")
+    browser = signed_in(browser_for(app), helpline, "sam", "supervisor")
     page = browser.get("/metrics?from=2026-06-10&to=2026-06-10&threshold=20").get_data(as_text=True)
     assert '<div class="value" id="service-level">42.9%</div>' in page
     assert '<div class="value" id="abandonment">28.6%</div>' in page

@@ -1,7 +1,6 @@
 """Staff console and supervisor pages: sign-in, sessions, roles, CSRF, audit, bad input."""
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from callcenter.core.records import Outcome
@@ -13,19 +12,6 @@ from .conftest import call_row, record
 from .ui_support import PASSWORD, audit_rows, csrf_from, make_user, sign_in
 
 PUBLIC = {"/signin", "/callback", "/healthz", "/static/<path:filename>", "/api/openapi.json", "/", "/favicon.ico"}
-
-
-@pytest.fixture
-def browser(app):  # type: ignore[no-untyped-def]
-    app.config["TESTING"] = False  # CSRF on, as in production
-    return app.test_client()
-
-
-@pytest.fixture
-def supervisor(helpline, browser):  # type: ignore[no-untyped-def]
-    make_user(helpline, "sam", "supervisor")
-    assert sign_in(browser, "sam").status_code == 302
-    return browser
 
 
 def test_a_staff_member_signs_in_and_lands_on_the_console(helpline, browser) -> None:

@@ -6,27 +6,13 @@ import html
 import re
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from callcenter.store.models import Call, CallEvent
 
 from ..support.calls import InboundCall
 from .conftest import call_row, record
-from .ui_support import csrf_from, make_user, sign_in
-
-
-@pytest.fixture
-def browser(app):  # type: ignore[no-untyped-def]
-    app.config["TESTING"] = False
-    return app.test_client()
-
-
-@pytest.fixture
-def supervisor(helpline, browser):  # type: ignore[no-untyped-def]
-    make_user(helpline, "sam", "supervisor")
-    assert sign_in(browser, "sam").status_code == 302
-    return browser
+from .ui_support import browser_for, csrf_from, make_user, sign_in, signed_in
 
 
 def section(page: str, start: str, end: str) -> str:
@@ -156,10 +142,7 @@ def test_the_favicon_is_linked_and_served(app, browser) -> None:
 
 
 def test_counts_are_pluralised_on_the_audit_log(helpline, app) -> None:
-    app.config["TESTING"] = False
-    client = app.test_client()
-    make_user(helpline, "root", "admin")
-    sign_in(client, "root")
+    client = signed_in(browser_for(app), helpline, "root", "admin")
     page = client.get("/admin/audit").get_data(as_text=True)
     count = int(re.search(r"(\d+) entr", page).group(1))  # type: ignore[union-attr]
     assert f"{count} {'entry' if count == 1 else 'entries'} ·" in page

@@ -37,6 +37,19 @@ def sign_in(client: FlaskClient, username: str, password: str = PASSWORD) -> Any
     return client.post("/signin", data={"csrf_token": token, "username": username, "password": password})
 
 
+def browser_for(app: Any) -> FlaskClient:
+    """A client of the app with CSRF checks on, as in production."""
+    app.config["TESTING"] = False
+    return app.test_client()  # type: ignore[no-any-return]
+
+
+def signed_in(client: FlaskClient, h: Helpline, username: str, role: str) -> FlaskClient:
+    """``client``, signed in as a new user with this role."""
+    make_user(h, username, role)
+    assert sign_in(client, username).status_code == 302
+    return client
+
+
 def audit_rows(h: Helpline, action: str | None = None) -> int:
     with h.database.session() as session:
         query = select(func.count()).select_from(AuditEntry)
